@@ -1,0 +1,33 @@
+/** Stable machine codes of {@link WebhookConfigError}. */
+export type WebhookConfigErrorCode =
+  | 'ERR_WEBHOOK_TOML'
+  | 'ERR_WEBHOOK_MISSING_KEY'
+  | 'ERR_WEBHOOK_INVALID_TYPE'
+  | 'ERR_WEBHOOK_INVALID_VALUE'
+  | 'ERR_WEBHOOK_INVALID_URL'
+  | 'ERR_WEBHOOK_INVALID_DURATION'
+  | 'ERR_WEBHOOK_INVALID_HEADER'
+  | 'ERR_WEBHOOK_RESERVED_HEADER'
+  | 'ERR_WEBHOOK_INVALID_PATTERN'
+  | 'ERR_WEBHOOK_UNKNOWN_KEY'
+  | 'ERR_WEBHOOK_DUPLICATE_ID';
+
+/**
+ * A configuration problem, found when the configuration is read, never later.
+ * `key` is the full key path (`webhook."ops".timeout`); the message names the key and the
+ * offending value, except for secrets, whose values are never shown.
+ */
+export class WebhookConfigError extends Error {
+  override readonly name = 'WebhookConfigError';
+  readonly code: WebhookConfigErrorCode;
+  readonly key: string;
+  /** 1-based line in the TOML source, when known. */
+  readonly line: number | undefined;
+
+  constructor(code: WebhookConfigErrorCode, key: string, message: string, line?: number) {
+    super(message);
+    this.code = code;
+    this.key = key;
+    this.line = line;
+  }
+}

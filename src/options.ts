@@ -1,0 +1,142 @@
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+
+/** Minimum severity names accepted by `level`. */
+export type WebhookLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** HTTP authentication for a webhook: Basic (`username` + `secret`) or Bearer (`token`). */
+export interface WebhookAuthOptions {
+  /** TOML `auth.username`: user for `Authorization: Basic`. Requires `secret`. */
+  username?: string;
+  /** TOML `auth.secret`: password for `Authorization: Basic`. Requires `username`. */
+  secret?: string;
+  /** TOML `auth.token`: `Authorization: Bearer <token>`; used when no username/secret is set. */
+  token?: string;
+}
+
+/**
+ * Options of one webhook, the code twin of a Stalwart `[webhook."<id>"]` table.
+ *
+ * Durations take a number of milliseconds (`*Millis`) or a Stalwart duration string in the
+ * key without the suffix (`timeout: "30s"`); giving both is an error.
+ */
+export interface WebhookOptions {
+  /** The `<id>` of `[webhook."<id>"]`; names the webhook in diagnostics. */
+  id: string;
+  /** TOML `url`: the `http:` or `https:` endpoint that receives POSTed batches. */
+  url: string;
+  /** TOML `events`: event type patterns (`"*"`, `"auth.*"`, `"*.error"`, exact names, globs, `!exclusions`). */
+  events: readonly string[];
+  /**
+   * TOML `timeout`: per-request timeout in milliseconds.
+   * @default 30000
+   */
+  timeoutMillis?: number;
+  /** TOML `timeout` as a duration string (`"30s"`); alternative to `timeoutMillis`. */
+  timeout?: string;
+  /**
+   * TOML `throttle`: batching window and minimum gap between requests, in milliseconds.
+   * @default 1000
+   */
+  throttleMillis?: number;
+  /** TOML `throttle` as a duration string (`"1s"`); alternative to `throttleMillis`. */
+  throttle?: string;
+  /** TOML `signature-key`: HMAC-SHA256 key (its UTF-8 bytes) for the `X-Signature` header. */
+  signatureKey?: string;
+  /**
+   * TOML `headers`: extra request headers, as `"Name: value"` lines or a name → value map.
+   * May not set `Content-Type`, `X-Signature`, or `Authorization` when `auth` is set.
+   */
+  headers?: readonly string[] | Readonly<Record<string, string>>;
+  /**
+   * TOML `allow-invalid-certs`: skip TLS certificate verification.
+   * @default false
+   */
+  allowInvalidCerts?: boolean;
+  /** TOML `[webhook."<id>".auth]`: Basic or Bearer authentication. */
+  auth?: WebhookAuthOptions;
+  /**
+   * TOML `lossy`: drop a batch that failed instead of retrying it.
+   * @default false
+   */
+  lossy?: boolean;
+  /**
+   * TOML `discard-after`: events older than this (since creation) are dropped instead of retried.
+   * @default 300000
+   */
+  discardAfterMillis?: number;
+  /** TOML `discard-after` as a duration string (`"5m"`); alternative to `discardAfterMillis`. */
+  discardAfter?: string;
+  /**
+   * TOML `enable`: a disabled webhook is validated but not started.
+   * @default true
+   */
+  enable?: boolean;
+  /** TOML `level`: minimum severity of records sent to this webhook; unset sends every level. */
+  level?: WebhookLevel;
+  /**
+   * TOML `max-batch-events`: most events in one request.
+   * @default 1000
+   */
+  maxBatchEvents?: number;
+  /**
+   * TOML `max-batch-bytes`: most body bytes in one request (a single larger event is sent alone).
+   * @default 1048576
+   */
+  maxBatchBytes?: number;
+  /**
+   * Code only: derives the event type of a record that has no `eventName` and no `event.name`
+   * attribute. Return `undefined` for records that are not webhook events.
+   */
+  eventType?: (record: ReadableLogRecord) => string | undefined;
+  /** Code only: extra trusted CA certificates (PEM) for `https:` endpoints. */
+  ca?: string | readonly string[];
+}
+
+/** A webhook's options after validation: complete, with every default applied, frozen. */
+export interface ResolvedWebhookOptions {
+  readonly id: string;
+  readonly url: URL;
+  readonly events: readonly string[];
+  readonly timeoutMillis: number;
+  readonly throttleMillis: number;
+  readonly signatureKey: string | undefined;
+  /** Header name (as configured) → value, already validated. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly allowInvalidCerts: boolean;
+  /** Ready-made `Authorization` value, or undefined. */
+  readonly authorization: string | undefined;
+  readonly authKind: 'none' | 'basic' | 'bearer';
+  readonly lossy: boolean;
+  readonly discardAfterMillis: number;
+  readonly enable: boolean;
+  /** OTel severity number of `level`, or 0 (no minimum). */
+  readonly minSeverity: number;
+  readonly level: WebhookLevel | undefined;
+  readonly maxBatchEvents: number;
+  readonly maxBatchBytes: number;
+  readonly eventType: ((record: ReadableLogRecord) => string | undefined) | undefined;
+  readonly ca: readonly string[] | undefined;
+}
+
+/** Fresh defaults of every optional setting. */
+export function defaultWebhookSettings(): {
+  timeoutMillis: number;
+  throttleMillis: number;
+  allowInvalidCerts: boolean;
+  lossy: boolean;
+  discardAfterMillis: number;
+  enable: boolean;
+  maxBatchEvents: number;
+  maxBatchBytes: number;
+} {
+  return {
+    timeoutMillis: 30_000,
+    throttleMillis: 1_000,
+    allowInvalidCerts: false,
+    lossy: false,
+    discardAfterMillis: 300_000,
+    enable: true,
+    maxBatchEvents: 1_000,
+    maxBatchBytes: 1_048_576,
+  };
+}
