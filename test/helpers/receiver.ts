@@ -1,0 +1,167 @@
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { TEST_CERT, TEST_KEY } from './certs.ts';
+
+/** One request as the receiver saw it. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  rawHeaders: string[];
+  /** The body bytes exactly as received. */
+  body: Buffer;
+  /** `performance.now()` when the whole body had arrived. */
+  receivedAt: number;
+  /** The client's port: equal on two requests when the connection was kept alive. */
+  remotePort: number;
+}
+
+/** How the receiver answers one request. */
+export interface ReceiverResponse {
+  /** Default 200. */
+  status?: number;
+  headers?: Record<string, string>;
+  /** Default empty. */
+  body?: string;
+  /** Wait this long before answering. */
+  delayMillis?: number;
+  /** Reset the socket without answering. */
+  destroy?: boolean;
+}
+
+export interface ReceiverOptions {
+  /** Serve HTTPS with the self-signed test certificate. */
+  tls?: boolean;
+  /** Chooses the answer; `index` is the request's position in `requests`. */
+  respond?: (req: RecordedRequest, index: number) => ReceiverResponse | Promise<ReceiverResponse>;
+}
+
+export interface Receiver {
+  /** `http://127.0.0.1:PORT/hook` or `https://127.0.0.1:PORT/hook`. */
+  url: string;
+  port: number;
+  /** Every request received so far, in arrival order. */
+  requests: RecordedRequest[];
+  /** Resolves once at least `n` requests have arrived; rejects after `timeoutMillis`. */
+  waitForRequests(n: number, timeoutMillis?: number): Promise<RecordedRequest[]>;
+  /** Stops listening, cancels delayed answers and closes every connection. */
+  close(): Promise<void>;
+  /** The certificate (PEM) clients must trust when `tls` is set; empty otherwise. */
+  ca: string;
+}
+
+interface Waiter {
+  readonly count: number;
+  readonly resolve: (requests: RecordedRequest[]) => void;
+}
+
+/** A real webhook receiver on 127.0.0.1 and a free port, recording what it gets. */
+export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
+  const requests: RecordedRequest[] = [];
+  const waiters = new Set<Waiter>();
+  const delays = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  /** Resolves after `millis`, or never once the receiver is closed. */
+  function wait(millis: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (closed) return;
+      const timer = setTimeout(() => {
+        delays.delete(timer);
+        resolve();
+      }, millis);
+      timer.unref();
+      delays.add(timer);
+    });
+  }
+
+  async function answer(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const recorded: RecordedRequest = {
+      method: incoming.method ?? '',
+      path: incoming.url ?? '',
+      headers: incoming.headers,
+      rawHeaders: incoming.rawHeaders,
+      body: Buffer.concat(chunks),
+      receivedAt: performance.now(),
+      remotePort: incoming.socket.remotePort ?? 0,
+    };
+    const index = requests.push(recorded) - 1;
+    for (const waiter of waiters) {
+      if (requests.length >= waiter.count) {
+        waiters.delete(waiter);
+        waiter.resolve(requests.slice());
+      }
+    }
+    const planned = options.respond === undefined ? {} : await options.respond(recorded, index);
+    if (closed) return;
+    if (planned.delayMillis !== undefined && planned.delayMillis > 0) await wait(planned.delayMillis);
+    if (closed) return;
+    if (planned.destroy === true) {
+      incoming.socket.destroy();
+      return;
+    }
+    response.writeHead(planned.status ?? 200, planned.headers ?? {});
+    response.end(planned.body ?? '');
+  }
+
+  const onRequest = (incoming: IncomingMessage, response: ServerResponse): void => {
+    answer(incoming, response).catch(() => incoming.socket.destroy());
+  };
+  const tls = options.tls === true;
+  const server: Server = tls
+    ? createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, onRequest)
+    : createHttpServer(onRequest);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/hook`,
+    port,
+    requests,
+    ca: tls ? TEST_CERT : '',
+
+    waitForRequests(n, timeoutMillis = 5_000) {
+      if (requests.length >= n) return Promise.resolve(requests.slice());
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(
+            new Error(
+              `receiver expected ${n} request(s) within ${timeoutMillis} ms but got ${requests.length}`,
+            ),
+          );
+        }, timeoutMillis);
+        const waiter: Waiter = {
+          count: n,
+          resolve: (received) => {
+            clearTimeout(timer);
+            resolve(received);
+          },
+        };
+        waiters.add(waiter);
+      });
+    },
+
+    close() {
+      closed = true;
+      for (const timer of delays) clearTimeout(timer);
+      delays.clear();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
