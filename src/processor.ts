@@ -1,0 +1,98 @@
+import type { DiagLogger } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { integerIdKeys } from './catalog.ts';
+import { resolveWebhookOptions } from './config.ts';
+import { Delivery, type DeliveryStats } from './delivery.ts';
+import { toWebhookEvent } from './event.ts';
+import { warnUnmatchedPatterns, webhookLogger } from './diagnostics.ts';
+import { compileEventMatcher, type EventMatcher } from './match.ts';
+import type { ResolvedWebhookOptions, WebhookOptions } from './options.ts';
+import { redactUrl } from './redact.ts';
+import { recordSeverity, selectRecord } from './select.ts';
+import { createTransport } from './transport.ts';
+
+/** Longest a `forceFlush()` without its own deadline, or a `shutdown()`, waits for delivery. */
+export const DEFAULT_FLUSH_TIMEOUT_MILLIS = 30_000;
+
+/**
+ * Sends the log records of one Stalwart-style webhook: records whose event type the webhook
+ * selects are copied into events at `onEmit`, batched by the throttle window and POSTed,
+ * signed, one request at a time. Add one per webhook to a `LoggerProvider`'s `processors`
+ * (or NodeSDK's `logRecordProcessors`) beside the other sinks. Never throws into the
+ * application: problems are counted and reported through `diag`.
+ */
+export class WebhookLogRecordProcessor implements LogRecordProcessor {
+  /** The validated options this processor runs with. */
+  readonly options: ResolvedWebhookOptions;
+  private readonly matcher: EventMatcher;
+  private readonly delivery: Delivery;
+  private readonly log: DiagLogger;
+  private closed = false;
+
+  /** Validates `options` (throwing a `WebhookConfigError` on bad input) and starts the webhook. */
+  constructor(options: WebhookOptions) {
+    this.options = resolveWebhookOptions(options);
+    this.log = webhookLogger(this.options.id);
+    this.matcher = compileEventMatcher(this.options.events);
+    this.delivery = new Delivery(
+      { ...this.options, maxQueueEvents: 100_000, maxQueueBytes: 64 * 1024 * 1024, retryMaxMillis: 60_000 },
+      createTransport(this.options),
+      this.log,
+    );
+    warnUnmatchedPatterns(this.options, this.log);
+    this.log.debug(`sending to ${redactUrl(this.options.url)}`);
+  }
+
+  /** The webhook id (the `<id>` of `[webhook."<id>"]`). */
+  get id(): string {
+    return this.options.id;
+  }
+
+  onEmit(record: ReadWriteLogRecord): void {
+    if (this.closed) return;
+    let type: string | undefined;
+    try {
+      type = selectRecord(record, this.options, this.matcher);
+    } catch (error) {
+      this.log.debug(`eventType mapper threw: ${(error as Error).message}`);
+      return;
+    }
+    if (type === undefined) return;
+    let event: ReturnType<typeof toWebhookEvent>;
+    try {
+      event = toWebhookEvent(record, type, recordSeverity(record, type), integerIdKeys);
+    } catch (error) {
+      this.delivery.reject('invalid', `event "${type}" could not be converted: ${(error as Error).message}`);
+      return;
+    }
+    this.delivery.enqueue(event);
+  }
+
+  /** Lets the SDK skip building records this webhook would not send (when no other sink wants them). */
+  enabled(options: { severityNumber?: number; eventName?: string; instrumentationScope?: InstrumentationScope }): boolean {
+    if (this.closed) return false;
+    const { eventName, severityNumber } = options;
+    if (severityNumber !== undefined && severityNumber !== 0 && severityNumber < this.options.minSeverity) return false;
+    return eventName === undefined || this.matcher.matches(eventName);
+  }
+
+  /** Sends everything pending now; resolves when delivered or when the deadline passes. Never rejects. */
+  forceFlush(options?: { timeoutMillis?: number }): Promise<void> {
+    return this.delivery.flush(options?.timeoutMillis ?? DEFAULT_FLUSH_TIMEOUT_MILLIS);
+  }
+
+  /**
+   * Stops taking records, delivers what is pending (within 30 s), then closes connections.
+   * Afterwards `onEmit` does nothing. Safe to call more than once. Never rejects.
+   */
+  shutdown(): Promise<void> {
+    this.closed = true;
+    return this.delivery.close(DEFAULT_FLUSH_TIMEOUT_MILLIS);
+  }
+
+  /** Counters of this webhook: pending, delivered, requests, drops by reason. */
+  stats(): DeliveryStats {
+    return this.delivery.stats();
+  }
+}
