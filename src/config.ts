@@ -58,9 +58,11 @@ function describe(value: unknown): string {
   return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
 }
 
-/** A URL for display, with any `user:password@` replaced by `***@`. */
-export function redactUrl(url: string | URL): string {
-  const text = String(url);
+/**
+ * A URL for messages, with any `user:password@` replaced by `***@`. Unparsable text is
+ * masked up to its last `@`, since a password may hold `/` or `#`.
+ */
+function redactUrl(text: string): string {
   const parsed = URL.parse(text);
   if (parsed === null) return text.replace(/^([a-z][a-z\d+.-]*:\/\/)?[^]*@/i, '$1***@');
   if (parsed.username === '' && parsed.password === '') return text;
