@@ -2,6 +2,7 @@ import { parse, TomlError } from 'smol-toml';
 import { formatDuration, parseDuration } from './duration.ts';
 import { WebhookConfigError, type WebhookConfigErrorCode } from './errors.ts';
 import { isValidHeaderName, isValidHeaderValue, parseHeaderLine } from './headers.ts';
+import { redactUrl } from './redact.ts';
 import {
   defaultWebhookSettings,
   type ResolvedWebhookOptions,
@@ -58,19 +59,6 @@ function describe(value: unknown): string {
   return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
 }
 
-/**
- * A URL for messages, with any `user:password@` replaced by `***@`. Unparsable text is
- * masked up to its last `@`, since a password may hold `/` or `#`.
- */
-function redactUrl(text: string): string {
-  const parsed = URL.parse(text);
-  if (parsed === null) return text.replace(/^([a-z][a-z\d+.-]*:\/\/)?[^]*@/i, '$1***@');
-  if (parsed.username === '' && parsed.password === '') return text;
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.href.replace('//', '//***@');
-}
-
 function isRecord(value: unknown): value is Input {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
@@ -106,6 +94,7 @@ const DURATIONS = [
   ['timeout', 'timeoutMillis'],
   ['throttle', 'throttleMillis'],
   ['discardAfter', 'discardAfterMillis'],
+  ['retryMax', 'retryMaxMillis'],
 ] as const;
 
 /**
@@ -125,9 +114,12 @@ function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions {
   const timeoutMillis = resolveDuration(input, 'timeout', 'timeoutMillis', defaults.timeoutMillis, locate);
   const throttleMillis = resolveDuration(input, 'throttle', 'throttleMillis', defaults.throttleMillis, locate);
   const discardAfterMillis = resolveDuration(input, 'discardAfter', 'discardAfterMillis', defaults.discardAfterMillis, locate);
+  const retryMaxMillis = resolveDuration(input, 'retryMax', 'retryMaxMillis', defaults.retryMaxMillis, locate);
   const signatureKey = optional(input['signatureKey'], locate('signatureKey'), isString, 'a string', true);
   if (signatureKey === '') fail(locate('signatureKey'), 'ERR_WEBHOOK_INVALID_VALUE', ' must not be empty');
-  const { authorization, authKind } = resolveAuth(input['auth'], locate);
+  const { authorization, authKind } = resolveAuth(input['auth'], url, locate);
+  const spoolDir = optional(input['spoolDir'], locate('spoolDir'), isString, 'a string', false);
+  if (spoolDir === '') fail(locate('spoolDir'), 'ERR_WEBHOOK_INVALID_VALUE', ' must not be empty');
   const level = optional(input['level'], locate('level'), isString, 'a string', false);
   if (level !== undefined && !isLevel(level)) {
     fail(locate('level'), 'ERR_WEBHOOK_INVALID_VALUE', ` must be one of ${Object.keys(SEVERITY).join(', ')}, got ${show(level)}`);
@@ -151,6 +143,10 @@ function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions {
     level,
     maxBatchEvents: resolveInteger(input, 'maxBatchEvents', 1, defaults.maxBatchEvents, locate),
     maxBatchBytes: resolveInteger(input, 'maxBatchBytes', 1024, defaults.maxBatchBytes, locate),
+    retryMaxMillis,
+    maxQueueEvents: resolveInteger(input, 'maxQueueEvents', 1, defaults.maxQueueEvents, locate),
+    maxQueueBytes: resolveInteger(input, 'maxQueueBytes', 1024, defaults.maxQueueBytes, locate),
+    spoolDir,
     eventType,
     ca: resolveCa(input['ca'], locate('ca')),
   });
@@ -251,8 +247,19 @@ function resolveInteger(input: Input, option: string, min: number, fallback: num
   return value;
 }
 
-function resolveAuth(value: unknown, locate: Locate): Pick<ResolvedWebhookOptions, 'authorization' | 'authKind'> {
-  if (value === undefined) return { authorization: undefined, authKind: 'none' };
+/** Basic credentials written into the URL (`https://user:pass@host/`), as HTTP clients send them. */
+function urlCredentials(url: URL): Pick<ResolvedWebhookOptions, 'authorization' | 'authKind'> {
+  if (url.username === '' && url.password === '') return { authorization: undefined, authKind: 'none' };
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`, authKind: 'basic' };
+}
+
+function resolveAuth(value: unknown, url: URL, locate: Locate): Pick<ResolvedWebhookOptions, 'authorization' | 'authKind'> {
+  const fromUrl = urlCredentials(url);
+  if (value !== undefined && fromUrl.authKind !== 'none') {
+    fail(locate('auth'), 'ERR_WEBHOOK_INVALID_VALUE', ' cannot be combined with credentials in url');
+  }
+  if (value === undefined) return fromUrl;
   if (!isRecord(value)) fail(locate('auth'), 'ERR_WEBHOOK_INVALID_TYPE', ` must be an object, got ${describe(value)}`);
   const field = (name: string, secret: boolean): string | undefined => {
     const place = locate(`auth.${name}`);
@@ -366,6 +373,10 @@ const TOML_OPTIONS: ReadonlyMap<string, string> = new Map([
   ['level', 'level'],
   ['max-batch-events', 'maxBatchEvents'],
   ['max-batch-bytes', 'maxBatchBytes'],
+  ['retry-max', 'retryMax'],
+  ['max-queue-events', 'maxQueueEvents'],
+  ['max-queue-bytes', 'maxQueueBytes'],
+  ['spool-dir', 'spoolDir'],
 ]);
 
 const AUTH_KEYS: readonly string[] = ['username', 'secret', 'token'];

@@ -84,6 +84,32 @@ export interface WebhookOptions {
    */
   maxBatchBytes?: number;
   /**
+   * TOML `retry-max`: longest wait between two attempts of a failing batch, in milliseconds.
+   * Retries back off exponentially (with jitter) from `throttle` up to this; other 4xx answers
+   * than 408, 410, 413 and 429 are retried at this interval.
+   * @default 60000
+   */
+  retryMaxMillis?: number;
+  /** TOML `retry-max` as a duration string (`"1m"`); alternative to `retryMaxMillis`. */
+  retryMax?: string;
+  /**
+   * TOML `max-queue-events`: most events held in memory for this webhook; beyond it new events
+   * are dropped (or, with `lossy`, the oldest non-error events are shed) and counted.
+   * @default 100000
+   */
+  maxQueueEvents?: number;
+  /**
+   * TOML `max-queue-bytes`: most serialized event bytes held in memory for this webhook.
+   * @default 67108864
+   */
+  maxQueueBytes?: number;
+  /**
+   * TOML `spool-dir`: a directory for a durable, append-only spool. Accepted events are written
+   * there first and removed once a 2xx acknowledged them; a restarted process delivers what was
+   * left. Unset keeps events in memory only.
+   */
+  spoolDir?: string;
+  /**
    * Code only: derives the event type of a record that has no `eventName` and no `event.name`
    * attribute. Return `undefined` for records that are not webhook events.
    */
@@ -114,6 +140,10 @@ export interface ResolvedWebhookOptions {
   readonly level: WebhookLevel | undefined;
   readonly maxBatchEvents: number;
   readonly maxBatchBytes: number;
+  readonly retryMaxMillis: number;
+  readonly maxQueueEvents: number;
+  readonly maxQueueBytes: number;
+  readonly spoolDir: string | undefined;
   readonly eventType: ((record: ReadableLogRecord) => string | undefined) | undefined;
   readonly ca: readonly string[] | undefined;
 }
@@ -128,6 +158,9 @@ export function defaultWebhookSettings(): {
   enable: boolean;
   maxBatchEvents: number;
   maxBatchBytes: number;
+  retryMaxMillis: number;
+  maxQueueEvents: number;
+  maxQueueBytes: number;
 } {
   return {
     timeoutMillis: 30_000,
@@ -138,5 +171,8 @@ export function defaultWebhookSettings(): {
     enable: true,
     maxBatchEvents: 1_000,
     maxBatchBytes: 1_048_576,
+    retryMaxMillis: 60_000,
+    maxQueueEvents: 100_000,
+    maxQueueBytes: 67_108_864,
   };
 }

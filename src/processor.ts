@@ -35,11 +35,7 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
     this.options = resolveWebhookOptions(options);
     this.log = webhookLogger(this.options.id);
     this.matcher = compileEventMatcher(this.options.events);
-    this.delivery = new Delivery(
-      { ...this.options, maxQueueEvents: 100_000, maxQueueBytes: 64 * 1024 * 1024, retryMaxMillis: 60_000 },
-      createTransport(this.options),
-      this.log,
-    );
+    this.delivery = new Delivery(this.options, createTransport(this.options), this.log);
     warnUnmatchedPatterns(this.options, this.log);
     this.log.debug(`sending to ${redactUrl(this.options.url)}`);
   }

@@ -10,9 +10,10 @@ export function redactUrl(url: URL | string): string {
   try {
     parsed = new URL(typeof url === 'string' ? url : url.href);
   } catch {
-    return String(url).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, `$1${MASK}@`);
+    // Unparseable: mask everything up to the last `@`, since a password may hold `/` or `#`.
+    return String(url).replace(/^([a-z][a-z\d+.-]*:\/\/)?[^]*@/i, `$1${MASK}@`);
   }
-  if (parsed.username === '' && parsed.password === '') return parsed.href;
+  if (parsed.username === '' && parsed.password === '') return typeof url === 'string' ? url : parsed.href;
   parsed.username = MASK;
   parsed.password = '';
   return parsed.href;
