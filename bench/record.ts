@@ -1,0 +1,28 @@
+import { type LogRecord, SeverityNumber } from '@opentelemetry/api';
+
+/** The event type every benchmark record carries. */
+export const BENCH_EVENT_TYPE = 'auth.success';
+
+/** Signature key of the benchmark webhooks (signing is part of what is measured). */
+export const BENCH_SIGNATURE_KEY = 'bench-signature-key';
+
+/**
+ * The one log record every scenario emits: a Stalwart `auth.success` event with the attributes
+ * a mail server would attach (a 64-bit span id written as decimal digits among them).
+ * Every pipeline gets exactly this record, so bytes and work per event are comparable.
+ */
+export function benchRecord(): LogRecord {
+  return {
+    eventName: BENCH_EVENT_TYPE,
+    severityNumber: SeverityNumber.INFO,
+    attributes: {
+      accountName: 'jane.doe',
+      accountId: 42,
+      remoteIp: '203.0.113.7',
+      remotePort: 52144,
+      listenerId: 'imap',
+      spanId: '13249812345678901234',
+      type: 'plain',
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Throughput scenario, one pipeline per process: emits `events` copies of the benchmark record
+ * through a real `LoggerProvider` (in chunks, letting the event loop run between chunks as an
+ * application's would) and waits until the pipeline has delivered them all to the receiver.
+ *
+ * - `webhook`: `webhooks` WebhookLogRecordProcessors (throttle 10 ms, `batch` events a request, signed).
+ * - `otlp`: the SDK's BatchLogRecordProcessor (`batch` = maxExportBatchSize, scheduledDelay
+ *   10 ms, queue large enough never to drop) → OTLPLogExporter (HTTP, JSON).
+ * - `raw`: no pipeline: one pre-built, pre-signed body of `batch` webhook events POSTed again
+ *   and again through the same undici transport the processor uses, one request at a time.
+ */
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { integerIdKeys } from '../src/catalog.ts';
+import { resolveWebhookOptions } from '../src/config.ts';
+import { encodeBatch } from '../src/encode.ts';
+import { toWebhookEvent } from '../src/event.ts';
+import { WebhookLogRecordProcessor } from '../src/processor.ts';
+import { sign } from '../src/sign.ts';
+import { createTransport } from '../src/transport.ts';
+import { markUsage, reportResult, scenarioParams, usageSince, yieldToLoop } from './measure.ts';
+import { BENCH_EVENT_TYPE, BENCH_SIGNATURE_KEY, benchRecord } from './record.ts';
+import type { ThroughputParams, ThroughputResult } from './types.ts';
+
+
+/** Throttle of the webhook processors (and delay of the OTLP batch processor) in throughput runs. */
+const THROUGHPUT_THROTTLE_MILLIS = 10;
+
+const params = scenarioParams<ThroughputParams>();
+const record = benchRecord();
+
+async function emitAll(provider: LoggerProvider): Promise<void> {
+  const logger = provider.getLogger('bench');
+  for (let sent = 0; sent < params.events; ) {
+    const end = Math.min(params.events, sent + params.chunk);
+    for (; sent < end; sent++) logger.emit(record);
+    await yieldToLoop();
+  }
+  await provider.forceFlush();
+}
+
+type Outcome = Omit<ThroughputResult, 'pipeline' | 'events' | 'batch' | 'webhooks'>;
+
+async function runWebhook(): Promise<Outcome> {
+  const processors: WebhookLogRecordProcessor[] = [];
+  for (let i = 0; i < params.webhooks; i++) {
+    processors.push(
+      new WebhookLogRecordProcessor({
+        id: `bench-${i}`,
+        url: `${params.url}/webhook/${i}`,
+        events: ['auth.*'],
+        throttleMillis: THROUGHPUT_THROTTLE_MILLIS,
+        maxBatchEvents: params.batch,
+        signatureKey: BENCH_SIGNATURE_KEY,
+        // Like the OTLP processor's queue below: room for the whole run, so nothing is dropped.
+        maxQueueEvents: Math.max(params.events, 100_000),
+        maxQueueBytes: 1024 * 1024 * 1024,
+      }),
+    );
+  }
+  const provider = new LoggerProvider({ processors });
+  const mark = markUsage();
+  await emitAll(provider);
+  const usage = usageSince(mark);
+  const stats = processors.map((processor) => processor.stats());
+  await provider.shutdown();
+  let dropped = 0;
+  for (const s of stats) for (const n of Object.values(s.dropped)) dropped += n;
+  return {
+    ...usage,
+    delivered: stats.reduce((sum, s) => sum + s.delivered, 0),
+    requests: stats.reduce((sum, s) => sum + s.requests, 0),
+    dropped,
+  };
+}
+
+async function runOtlp(): Promise<Outcome> {
+  // The exporter is typed against its own copy of sdk-logs; at run time the shapes are the same.
+  const exporter = new OTLPLogExporter({ url: `${params.url}/v1/logs` }) as unknown as LogRecordExporter;
+  const processor = new BatchLogRecordProcessor({
+    exporter,
+    maxExportBatchSize: params.batch,
+    maxQueueSize: Math.max(params.events, 2048),
+    scheduledDelayMillis: THROUGHPUT_THROTTLE_MILLIS,
+  });
+  const provider = new LoggerProvider({ processors: [processor] });
+  const mark = markUsage();
+  await emitAll(provider);
+  const usage = usageSince(mark);
+  await provider.shutdown();
+  return { ...usage };
+}
+
+/** One real SDK log record of the benchmark record, as processors receive it. */
+function sdkRecord(): ReadableLogRecord {
+  let captured: ReadableLogRecord | undefined;
+  const capture: LogRecordProcessor = {
+    onEmit: (r) => {
+      captured = r;
+    },
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+  new LoggerProvider({ processors: [capture] }).getLogger('bench').emit(record);
+  if (captured === undefined) throw new Error('no record captured');
+  return captured;
+}
+
+async function runRaw(): Promise<Outcome> {
+  const options = resolveWebhookOptions({ id: 'raw', url: `${params.url}/raw`, events: ['*'], signatureKey: BENCH_SIGNATURE_KEY });
+  const source = sdkRecord();
+  const bodyOf = (count: number): { body: Buffer; signature: string } => {
+    const events = Array.from({ length: count }, () => toWebhookEvent(source, BENCH_EVENT_TYPE, 9, integerIdKeys));
+    const body = encodeBatch(events);
+    return { body, signature: sign(body, BENCH_SIGNATURE_KEY) };
+  };
+  const full = bodyOf(params.batch);
+  const rest = params.events % params.batch;
+  const tail = rest === 0 ? undefined : bodyOf(rest);
+  const transport = createTransport(options);
+  const mark = markUsage();
+  let requests = 0;
+  let delivered = 0;
+  for (let sent = 0; sent < params.events; ) {
+    const { body, signature } = params.events - sent >= params.batch || tail === undefined ? full : tail;
+    const count = body === full.body ? params.batch : rest;
+    const result = await transport.send(body, signature);
+    requests++;
+    if (result.status !== 'success') throw new Error(`raw POST failed: ${result.message}`);
+    sent += count;
+    delivered += count;
+  }
+  const usage = usageSince(mark);
+  await transport.close();
+  return { ...usage, delivered, requests };
+}
+
+const run = { webhook: runWebhook, otlp: runOtlp, raw: runRaw }[params.pipeline];
+const result: ThroughputResult = {
+  pipeline: params.pipeline,
+  events: params.events,
+  batch: params.batch,
+  webhooks: params.webhooks,
+  ...(await run()),
+};
+reportResult(result);

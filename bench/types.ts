@@ -1,0 +1,82 @@
+/** Parameters and results passed between the runner and the scenario processes. */
+import type { Usage } from './measure.ts';
+
+export interface HotPathParams {
+  /** The receiver's base URL. */
+  readonly url: string;
+  /** Emits per configuration before timing starts. */
+  readonly warmup: number;
+  /** Timed samples per configuration. */
+  readonly samples: number;
+  /** Emits per timed sample. */
+  readonly perSample: number;
+}
+
+/** Nanoseconds per emit for each processor configuration. */
+export interface PerConfig {
+  readonly noop: number;
+  readonly filtered: number;
+  readonly matched: number;
+}
+
+export interface HotPathResult {
+  readonly emitsPerConfig: number;
+  readonly perSample: number;
+  readonly medianNanos: PerConfig;
+  readonly p90Nanos: PerConfig;
+  readonly matchedDelivered: number;
+  readonly matchedDropped: number;
+}
+
+export type Pipeline = 'webhook' | 'otlp' | 'raw';
+
+export interface ThroughputParams {
+  readonly pipeline: Pipeline;
+  /** The receiver's base URL. */
+  readonly url: string;
+  readonly events: number;
+  /** Events per request (webhook maxBatchEvents, OTLP maxExportBatchSize, raw body size). */
+  readonly batch: number;
+  /** Webhook processors side by side, each sending every event (webhook pipeline only). */
+  readonly webhooks: number;
+  /** Records emitted between two turns of the event loop. */
+  readonly chunk: number;
+}
+
+export interface ThroughputResult extends Usage {
+  readonly pipeline: Pipeline;
+  readonly events: number;
+  readonly batch: number;
+  readonly webhooks: number;
+  /** Events the pipeline reports delivered (webhook and raw only). */
+  readonly delivered?: number;
+  readonly requests?: number;
+  readonly dropped?: number;
+}
+
+/** A throughput result with what the receiver counted during the run. */
+export interface MeasuredThroughput extends ThroughputResult {
+  readonly received: number;
+  readonly receivedBytes: number;
+  readonly receivedRequests: number;
+}
+
+export interface OutageParams {
+  readonly events: number;
+  readonly chunk: number;
+  /** The queue cap the processor is configured with. */
+  readonly maxQueueEvents: number;
+  readonly maxQueueBytes: number;
+}
+
+export interface OutageResult extends Usage {
+  readonly events: number;
+  readonly maxQueueEvents: number;
+  readonly maxQueueBytes: number;
+  readonly pending: number;
+  readonly pendingBytes: number;
+  readonly accepted: number;
+  readonly delivered: number;
+  readonly failedRequests: number;
+  readonly dropped: Readonly<Record<string, number>>;
+}
