@@ -95,6 +95,7 @@ const DURATIONS = [
   ['throttle', 'throttleMillis'],
   ['discardAfter', 'discardAfterMillis'],
   ['retryMax', 'retryMaxMillis'],
+  ['shutdownTimeout', 'shutdownTimeoutMillis'],
 ] as const;
 
 /**
@@ -115,6 +116,7 @@ function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions {
   const throttleMillis = resolveDuration(input, 'throttle', 'throttleMillis', defaults.throttleMillis, locate);
   const discardAfterMillis = resolveDuration(input, 'discardAfter', 'discardAfterMillis', defaults.discardAfterMillis, locate);
   const retryMaxMillis = resolveDuration(input, 'retryMax', 'retryMaxMillis', defaults.retryMaxMillis, locate);
+  const shutdownTimeoutMillis = resolveDuration(input, 'shutdownTimeout', 'shutdownTimeoutMillis', defaults.shutdownTimeoutMillis, locate);
   const signatureKey = optional(input['signatureKey'], locate('signatureKey'), isString, 'a string', true);
   if (signatureKey === '') fail(locate('signatureKey'), 'ERR_WEBHOOK_INVALID_VALUE', ' must not be empty');
   const { authorization, authKind } = resolveAuth(input['auth'], url, locate);
@@ -144,9 +146,11 @@ function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions {
     maxBatchEvents: resolveInteger(input, 'maxBatchEvents', 1, defaults.maxBatchEvents, locate),
     maxBatchBytes: resolveInteger(input, 'maxBatchBytes', 1024, defaults.maxBatchBytes, locate),
     retryMaxMillis,
+    shutdownTimeoutMillis,
     maxQueueEvents: resolveInteger(input, 'maxQueueEvents', 1, defaults.maxQueueEvents, locate),
     maxQueueBytes: resolveInteger(input, 'maxQueueBytes', 1024, defaults.maxQueueBytes, locate),
     spoolDir,
+    spoolMaxBytes: resolveInteger(input, 'spoolMaxBytes', 65_536, defaults.spoolMaxBytes, locate),
     eventType,
     ca: resolveCa(input['ca'], locate('ca')),
   });
@@ -374,9 +378,11 @@ const TOML_OPTIONS: ReadonlyMap<string, string> = new Map([
   ['max-batch-events', 'maxBatchEvents'],
   ['max-batch-bytes', 'maxBatchBytes'],
   ['retry-max', 'retryMax'],
+  ['shutdown-timeout', 'shutdownTimeout'],
   ['max-queue-events', 'maxQueueEvents'],
   ['max-queue-bytes', 'maxQueueBytes'],
   ['spool-dir', 'spoolDir'],
+  ['spool-max-bytes', 'spoolMaxBytes'],
 ]);
 
 const AUTH_KEYS: readonly string[] = ['username', 'secret', 'token'];

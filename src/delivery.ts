@@ -6,6 +6,7 @@ import { encodeBatch } from './encode.ts';
 import type { WebhookEvent } from './event.ts';
 import { EventQueue } from './event-queue.ts';
 import { sign } from './sign.ts';
+import type { Spool } from './spool.ts';
 import type { WebhookTransport } from './transport.ts';
 
 /** What the delivery engine needs to know of a webhook's options. */
@@ -80,11 +81,21 @@ export class Delivery {
   private readonly waiters = new Set<FlushWaiter>();
   private closing: Promise<void> | undefined;
 
-  constructor(settings: DeliverySettings, transport: WebhookTransport, log: DiagLogger) {
+  private readonly spool: Spool | undefined;
+
+  /** With a `spool`, its recovered events are sent first and every event is written to it before it counts as accepted. */
+  constructor(settings: DeliverySettings, transport: WebhookTransport, log: DiagLogger, spool?: Spool) {
     this.settings = settings;
     this.transport = transport;
     this.log = log;
     this.drops = new DropReporter(log);
+    this.spool = spool;
+    if (spool !== undefined && spool.recovered.length > 0) {
+      for (const event of spool.recovered) this.queue.push(event);
+      this.accepted += spool.recovered.length;
+      log.info(`${spool.recovered.length} events recovered from the spool`);
+      this.arm();
+    }
   }
 
   /** Takes an event for delivery; drops (and counts) it when it cannot be kept. Never throws. */
@@ -106,12 +117,21 @@ export class Delivery {
         this.drop('overflow', 1);
         return;
       }
+      if (!this.persist(event)) return;
       this.queue.push(event);
-      this.drop('overflow', this.queue.shed(s.maxQueueEvents - this.heldEvents, s.maxQueueBytes - this.heldBytes));
+      this.dropEvents('overflow', this.queue.shed(s.maxQueueEvents - this.heldEvents, s.maxQueueBytes - this.heldBytes));
     } else {
+      if (!this.persist(event)) return;
       this.queue.push(event);
     }
     if (this.timer === undefined && this.inFlight === undefined) this.arm();
+  }
+
+  /** Writes the event to the spool, if there is one; a full spool drops it as overflow. */
+  private persist(event: WebhookEvent): boolean {
+    if (this.spool === undefined || this.spool.append(event)) return true;
+    this.drop('overflow', 1);
+    return false;
   }
 
   /** Counts a record that could not become an event as accepted and dropped. */
@@ -171,7 +191,13 @@ export class Delivery {
     if (this.state === 'running') this.state = 'closed';
     this.clearTimer();
     const abandoned = this.inFlight !== undefined;
-    this.drop('shutdown', this.takeAllPending());
+    if (this.spool === undefined) {
+      this.dropEvents('shutdown', this.takeAllPending());
+    } else {
+      const left = this.pendingCount();
+      if (left > 0) this.log.info(`${left} undelivered events stay in the spool for the next start`);
+      this.spool.close();
+    }
     this.drops.report();
     try {
       await (abandoned ? this.transport.destroy() : this.transport.close());
@@ -185,10 +211,18 @@ export class Delivery {
     return this.queue.length + this.heldEvents + (this.inFlight?.length ?? 0);
   }
 
+  /** Counts events dropped before they were accepted (never spooled). */
   private drop(reason: DropReason, count: number): void {
     if (count <= 0) return;
     this.settled += count;
     this.drops.drop(reason, count);
+  }
+
+  /** Counts accepted events as dropped and releases them from the spool. */
+  private dropEvents(reason: DropReason, events: readonly WebhookEvent[]): void {
+    if (events.length === 0) return;
+    this.spool?.ack(events);
+    this.drop(reason, events.length);
   }
 
   private clearTimer(): void {
@@ -245,13 +279,14 @@ export class Delivery {
       const batch = this.held[i] as WebhookEvent[];
       const kept = batch.filter((event) => event.acceptedAt >= cutoff);
       if (kept.length === batch.length) continue;
-      this.heldEvents -= batch.length - kept.length;
-      for (const event of batch) if (event.acceptedAt < cutoff) this.heldBytes -= event.bytes;
-      this.drop('discarded', batch.length - kept.length);
+      const expired = batch.filter((event) => event.acceptedAt < cutoff);
+      this.heldEvents -= expired.length;
+      for (const event of expired) this.heldBytes -= event.bytes;
+      this.dropEvents('discarded', expired);
       this.held[i] = kept;
     }
     for (let i = this.held.length - 1; i >= 0; i--) if (this.held[i]?.length === 0) this.held.splice(i, 1);
-    this.drop('discarded', this.queue.dropAcceptedBefore(cutoff));
+    this.dropEvents('discarded', this.queue.dropAcceptedBefore(cutoff));
   }
 
   private async sendNext(): Promise<void> {
@@ -291,6 +326,7 @@ export class Delivery {
     if (result.status === 'success') {
       this.delivered += batch.length;
       this.settled += batch.length;
+      this.spool?.ack(batch);
       this.windowRemaining -= batch.length;
       if (this.attempt > 0) this.log.info(`delivered again after ${this.attempt} failed attempts`);
       this.attempt = 0;
@@ -303,7 +339,7 @@ export class Delivery {
       if (result.reason === 'gone') {
         this.state = 'gone';
         this.log.error(`endpoint answered ${result.message}: webhook stopped, pending events dropped`);
-        this.drop('gone', batch.length + this.takeAllPending());
+        this.dropEvents('gone', [...batch, ...this.takeAllPending()]);
         this.clearTimer();
         void this.transport.close();
         return;
@@ -314,7 +350,7 @@ export class Delivery {
         this.hold(batch.slice(0, half));
         this.log.debug(`${result.message}: batch of ${batch.length} split in two`);
       } else {
-        this.drop('too-large', 1);
+        this.dropEvents('too-large', batch);
       }
       return;
     }
@@ -327,7 +363,7 @@ export class Delivery {
     }
     this.retryAt = performance.now() + delay;
     if (this.settings.lossy) {
-      this.drop('lossy', batch.length);
+      this.dropEvents('lossy', batch);
     } else {
       this.hold(batch);
     }
@@ -337,12 +373,12 @@ export class Delivery {
     }
   }
 
-  private takeAllPending(): number {
-    const n = this.queue.clear() + this.heldEvents;
+  private takeAllPending(): WebhookEvent[] {
+    const all = [...this.held.flat(), ...this.queue.clear()];
     this.held.length = 0;
     this.heldEvents = 0;
     this.heldBytes = 0;
-    return n;
+    return all;
   }
 
   private settleWaiters(): void {

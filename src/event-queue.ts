@@ -42,37 +42,37 @@ export class EventQueue {
     return batch;
   }
 
-  /** Drops events from the head accepted before `cutoff` (epoch ms); returns how many. */
-  dropAcceptedBefore(cutoff: number): number {
-    let dropped = 0;
+  /** Removes the events at the head accepted before `cutoff` (epoch ms) and returns them. */
+  dropAcceptedBefore(cutoff: number): WebhookEvent[] {
+    const start = this.head;
     while (this.head < this.items.length) {
       const event = this.items[this.head] as WebhookEvent;
       if (event.acceptedAt >= cutoff) break;
       this.bytes -= event.bytes;
       this.head++;
-      dropped++;
     }
+    const dropped = this.head === start ? [] : this.items.slice(start, this.head);
     this.compact();
     return dropped;
   }
 
   /**
    * Removes the oldest events until at most `maxEvents` and `maxBytes` remain, taking events
-   * below error severity first and error events only when that is not enough. Returns how many.
+   * below error severity first and error events only when that is not enough. Returns them.
    */
-  shed(maxEvents: number, maxBytes: number): number {
-    if (this.length <= maxEvents && this.bytes <= maxBytes) return 0;
+  shed(maxEvents: number, maxBytes: number): WebhookEvent[] {
+    if (this.length <= maxEvents && this.bytes <= maxBytes) return [];
     let excessEvents = this.length - maxEvents;
     let excessBytes = this.bytes - maxBytes;
     const kept: WebhookEvent[] = [];
-    let removed = 0;
+    const removed: WebhookEvent[] = [];
     for (let i = this.head; i < this.items.length; i++) {
       const event = this.items[i] as WebhookEvent;
       if ((excessEvents > 0 || excessBytes > 0) && event.severity < ERROR_SEVERITY) {
         excessEvents--;
         excessBytes -= event.bytes;
         this.bytes -= event.bytes;
-        removed++;
+        removed.push(event);
       } else {
         kept.push(event);
       }
@@ -82,19 +82,19 @@ export class EventQueue {
     while (this.length > maxEvents || (this.bytes > maxBytes && this.length > 0)) {
       const event = this.items[this.head++] as WebhookEvent;
       this.bytes -= event.bytes;
-      removed++;
+      removed.push(event);
     }
     this.compact();
     return removed;
   }
 
-  /** Removes everything; returns how many events there were. */
-  clear(): number {
-    const n = this.length;
+  /** Removes everything and returns it. */
+  clear(): WebhookEvent[] {
+    const all = this.items.slice(this.head);
     this.items = [];
     this.head = 0;
     this.bytes = 0;
-    return n;
+    return all;
   }
 
   private compact(): void {

@@ -93,6 +93,14 @@ export interface WebhookOptions {
   /** TOML `retry-max` as a duration string (`"1m"`); alternative to `retryMaxMillis`. */
   retryMax?: string;
   /**
+   * TOML `shutdown-timeout`: how long `shutdown()` (and a `forceFlush()` without a deadline of
+   * its own) waits for pending events to be delivered, in milliseconds.
+   * @default 30000
+   */
+  shutdownTimeoutMillis?: number;
+  /** TOML `shutdown-timeout` as a duration string (`"10s"`); alternative to `shutdownTimeoutMillis`. */
+  shutdownTimeout?: string;
+  /**
    * TOML `max-queue-events`: most events held in memory for this webhook; beyond it new events
    * are dropped (or, with `lossy`, the oldest non-error events are shed) and counted.
    * @default 100000
@@ -109,6 +117,12 @@ export interface WebhookOptions {
    * left. Unset keeps events in memory only.
    */
   spoolDir?: string;
+  /**
+   * TOML `spool-max-bytes`: most bytes of undelivered events kept in the spool; beyond it new
+   * events are dropped and counted as overflow.
+   * @default 1073741824
+   */
+  spoolMaxBytes?: number;
   /**
    * Code only: derives the event type of a record that has no `eventName` and no `event.name`
    * attribute. Return `undefined` for records that are not webhook events.
@@ -141,9 +155,11 @@ export interface ResolvedWebhookOptions {
   readonly maxBatchEvents: number;
   readonly maxBatchBytes: number;
   readonly retryMaxMillis: number;
+  readonly shutdownTimeoutMillis: number;
   readonly maxQueueEvents: number;
   readonly maxQueueBytes: number;
   readonly spoolDir: string | undefined;
+  readonly spoolMaxBytes: number;
   readonly eventType: ((record: ReadableLogRecord) => string | undefined) | undefined;
   readonly ca: readonly string[] | undefined;
 }
@@ -159,8 +175,10 @@ export function defaultWebhookSettings(): {
   maxBatchEvents: number;
   maxBatchBytes: number;
   retryMaxMillis: number;
+  shutdownTimeoutMillis: number;
   maxQueueEvents: number;
   maxQueueBytes: number;
+  spoolMaxBytes: number;
 } {
   return {
     timeoutMillis: 30_000,
@@ -172,7 +190,9 @@ export function defaultWebhookSettings(): {
     maxBatchEvents: 1_000,
     maxBatchBytes: 1_048_576,
     retryMaxMillis: 60_000,
+    shutdownTimeoutMillis: 30_000,
     maxQueueEvents: 100_000,
     maxQueueBytes: 67_108_864,
+    spoolMaxBytes: 1_073_741_824,
   };
 }

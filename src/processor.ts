@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { DiagLogger } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
@@ -10,10 +11,8 @@ import { compileEventMatcher, type EventMatcher } from './match.ts';
 import type { ResolvedWebhookOptions, WebhookOptions } from './options.ts';
 import { redactUrl } from './redact.ts';
 import { recordSeverity, selectRecord } from './select.ts';
+import { openSpool } from './spool.ts';
 import { createTransport } from './transport.ts';
-
-/** Longest a `forceFlush()` without its own deadline, or a `shutdown()`, waits for delivery. */
-export const DEFAULT_FLUSH_TIMEOUT_MILLIS = 30_000;
 
 /**
  * Sends the log records of one Stalwart-style webhook: records whose event type the webhook
@@ -35,7 +34,12 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
     this.options = resolveWebhookOptions(options);
     this.log = webhookLogger(this.options.id);
     this.matcher = compileEventMatcher(this.options.events);
-    this.delivery = new Delivery(this.options, createTransport(this.options), this.log);
+    const { spoolDir, spoolMaxBytes } = this.options;
+    const spool =
+      spoolDir === undefined
+        ? undefined
+        : openSpool(join(spoolDir, encodeURIComponent(this.options.id)), { maxBytes: spoolMaxBytes, log: this.log });
+    this.delivery = new Delivery(this.options, createTransport(this.options), this.log, spool);
     warnUnmatchedPatterns(this.options, this.log);
     this.log.debug(`sending to ${redactUrl(this.options.url)}`);
   }
@@ -75,16 +79,16 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
 
   /** Sends everything pending now; resolves when delivered or when the deadline passes. Never rejects. */
   forceFlush(options?: { timeoutMillis?: number }): Promise<void> {
-    return this.delivery.flush(options?.timeoutMillis ?? DEFAULT_FLUSH_TIMEOUT_MILLIS);
+    return this.delivery.flush(options?.timeoutMillis ?? this.options.shutdownTimeoutMillis);
   }
 
   /**
-   * Stops taking records, delivers what is pending (within 30 s), then closes connections.
+   * Stops taking records, delivers what is pending (within `shutdown-timeout`), then closes connections.
    * Afterwards `onEmit` does nothing. Safe to call more than once. Never rejects.
    */
   shutdown(): Promise<void> {
     this.closed = true;
-    return this.delivery.close(DEFAULT_FLUSH_TIMEOUT_MILLIS);
+    return this.delivery.close(this.options.shutdownTimeoutMillis);
   }
 
   /** Counters of this webhook: pending, delivered, requests, drops by reason. */

@@ -35,6 +35,8 @@ export interface ReceiverResponse {
 export interface ReceiverOptions {
   /** Serve HTTPS with the self-signed test certificate. */
   tls?: boolean;
+  /** Listen on this port (to bring a receiver back up where it was); default any free port. */
+  port?: number;
   /** Chooses the answer; `index` is the request's position in `requests`. */
   respond?: (req: RecordedRequest, index: number) => ReceiverResponse | Promise<ReceiverResponse>;
 }
@@ -119,7 +121,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
