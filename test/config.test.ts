@@ -92,6 +92,12 @@ describe('parseWebhookConfig: keys', () => {
         level: 'warn',
         maxBatchEvents: 50,
         maxBatchBytes: 65_536,
+        retryMaxMillis: 120_000,
+        shutdownTimeoutMillis: 5_000,
+        maxQueueEvents: 5_000,
+        maxQueueBytes: 1_048_576,
+        spoolDir: 'var/spool/webhooks',
+        spoolMaxBytes: 10_485_760,
         auth: { token: 'ops-bearer-token' },
       },
       {
@@ -112,6 +118,33 @@ describe('parseWebhookConfig: keys', () => {
     assert.equal(ops?.minSeverity, 13);
     assert.equal(archive?.enable, false);
     assert.equal(archive?.authKind, 'basic');
+  });
+
+  test('defaults apply to every key left out', () => {
+    const [archive] = parseWebhookConfig(fixture('all-keys.toml')).slice(1).map(resolveWebhookOptions);
+    assert.equal(archive?.throttleMillis, 1_000);
+    assert.equal(archive?.discardAfterMillis, 300_000);
+    assert.equal(archive?.retryMaxMillis, 60_000);
+    assert.equal(archive?.shutdownTimeoutMillis, 30_000);
+    assert.equal(archive?.maxQueueEvents, 100_000);
+    assert.equal(archive?.maxQueueBytes, 67_108_864);
+    assert.equal(archive?.spoolDir, undefined);
+    assert.equal(archive?.spoolMaxBytes, 1_073_741_824);
+    assert.equal(archive?.lossy, false);
+    assert.equal(archive?.allowInvalidCerts, false);
+  });
+
+  test('credentials in the url become Basic auth and are not sent in the url', () => {
+    const resolved = resolveWebhookOptions({ id: 'u', url: 'https://user:p%40ss@hooks.example.org/x', events: ['*'] });
+    assert.equal(resolved.authKind, 'basic');
+    assert.equal(resolved.authorization, `Basic ${Buffer.from('user:p@ss').toString('base64')}`);
+  });
+
+  test('credentials in the url cannot be combined with auth', () => {
+    assert.throws(
+      () => parseWebhookConfig(webhookToml('auth.token = "t"').replace('https://', 'https://user:pw@')),
+      (error: WebhookConfigError) => error.code === 'ERR_WEBHOOK_INVALID_VALUE' && /cannot be combined with credentials in url/.test(error.message) && !error.message.includes('pw'),
+    );
   });
 
   test('a document without webhook tables has no webhooks', () => {
