@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { assertUniqueIds, parseWebhookConfig } from '../config.ts';
+import { WebhookConfigError } from '../errors.ts';
+import { compileEventMatcher } from '../match.ts';
+import type { WebhookOptions } from '../options.ts';
+import { CliError, systemMessage } from './errors.ts';
+
+/** A config file read and parsed: its text and its webhooks. */
+export interface LoadedConfig {
+  readonly path: string;
+  readonly text: string;
+  readonly webhooks: readonly WebhookOptions[];
+}
+
+/**
+ * `config.toml:LINE: webhook."x".key: message`: a config error as compilers print theirs,
+ * with the line in front instead of the message's own `(line N)` note.
+ */
+export function formatConfigError(path: string, error: WebhookConfigError): string {
+  let message = error.message;
+  if (error.line !== undefined) message = message.replace(new RegExp(` \\(line ${error.line}\\)$`), '');
+  if (error.key !== '' && !message.startsWith(error.key)) message = `${error.key}: ${message}`;
+  return `${path}${error.line === undefined ? '' : `:${error.line}`}: ${message}`;
+}
+
+/** Best-effort line of a pattern: its first quoted occurrence at or after the webhook's table. */
+export function patternLine(lines: readonly string[], id: string, pattern: string): number | undefined {
+  const table = lines.findIndex((line) => line.includes(`webhook.${JSON.stringify(id)}`) || line.includes(`webhook.${id}`));
+  const quoted = [JSON.stringify(pattern), `'${pattern}'`];
+  for (let index = Math.max(0, table); index < lines.length; index++) {
+    if (quoted.some((text) => lines[index]?.includes(text))) return index + 1;
+  }
+  return undefined;
+}
+
+/** Compiles each webhook's event patterns, so a bad glob is reported with its file and line. */
+function checkPatterns(path: string, text: string, webhooks: readonly WebhookOptions[]): void {
+  const lines = text.split(/\r?\n/);
+  for (const { id, events } of webhooks) {
+    for (const [index, pattern] of events.entries()) {
+      try {
+        compileEventMatcher([pattern], () => `webhook.${JSON.stringify(id)}.events[${index}]`);
+      } catch (error) {
+        if (!(error instanceof WebhookConfigError)) throw error;
+        const line = patternLine(lines, id, pattern);
+        throw new CliError(`${path}${line === undefined ? '' : `:${line}`}: ${error.message}`, true);
+      }
+    }
+  }
+}
+
+/**
+ * Reads a Stalwart TOML file and validates its webhooks. An unreadable file, or a config
+ * error (formatted by {@link formatConfigError}), becomes a {@link CliError}.
+ */
+export async function loadConfig(path: string): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${systemMessage(error)}`);
+  }
+  try {
+    const webhooks = parseWebhookConfig(text);
+    assertUniqueIds(webhooks);
+    checkPatterns(path, text, webhooks);
+    return { path, text, webhooks };
+  } catch (error) {
+    if (error instanceof WebhookConfigError) throw new CliError(formatConfigError(path, error), true);
+    throw error;
+  }
+}
