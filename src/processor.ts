@@ -50,7 +50,6 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
   }
 
   onEmit(record: ReadWriteLogRecord): void {
-    if (this.closed) return;
     let type: string | undefined;
     try {
       type = selectRecord(record, this.options, this.matcher);
@@ -59,6 +58,10 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
       return;
     }
     if (type === undefined) return;
+    if (this.closed) {
+      this.delivery.reject('shutdown', `event "${type}" emitted after shutdown`);
+      return;
+    }
     let event: ReturnType<typeof toWebhookEvent>;
     try {
       event = toWebhookEvent(record, type, recordSeverity(record, type), integerIdKeys);

@@ -302,6 +302,7 @@ describe('forceFlush and shutdown', () => {
     processor.onEmit({ eventName: 'auth.success', attributes: {}, hrTime: [0, 0] } as never);
     await processor.forceFlush();
     assert.equal(processor.stats().pending, 0);
+    assert.equal(processor.stats().dropped.shutdown, 1, 'a record after shutdown is counted, not silently lost');
     assert.equal(r.requests.flatMap((q) => eventsOf(q.body)).length, 2);
   });
 
