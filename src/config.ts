@@ -2,6 +2,7 @@ import { parse, TomlError } from 'smol-toml';
 import { formatDuration, parseDuration } from './duration.ts';
 import { WebhookConfigError, type WebhookConfigErrorCode } from './errors.ts';
 import { isValidHeaderName, isValidHeaderValue, parseHeaderLine } from './headers.ts';
+import { compileEventMatcher } from './match.ts';
 import { redactUrl } from './redact.ts';
 import {
   defaultWebhookSettings,
@@ -203,6 +204,11 @@ function resolveEvents(value: unknown, locate: Locate): readonly string[] {
     }
     if (pattern === '' || pattern === '!') {
       fail(place, 'ERR_WEBHOOK_INVALID_PATTERN', ` must not contain an empty pattern, got ${show(pattern)} at index ${index}`);
+    }
+    try {
+      compileEventMatcher([pattern]);
+    } catch {
+      fail(place, 'ERR_WEBHOOK_INVALID_PATTERN', ` has an invalid pattern ${show(pattern)} at index ${index}`);
     }
     patterns.push(pattern);
   }

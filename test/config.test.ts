@@ -134,6 +134,14 @@ describe('parseWebhookConfig: keys', () => {
     assert.equal(archive?.allowInvalidCerts, false);
   });
 
+  test('an invalid glob is a config error naming the key, the pattern and the line', () => {
+    assert.throws(
+      () => parseWebhookConfig(webhookToml().replace('events = ["*"]', 'events = ["auth.*", "auth.["]')),
+      (error: WebhookConfigError) =>
+        error.code === 'ERR_WEBHOOK_INVALID_PATTERN' && error.line === 3 && error.message === 'webhook."ops".events has an invalid pattern "auth.[" at index 1 (line 3)',
+    );
+  });
+
   test('credentials in the url become Basic auth and are not sent in the url', () => {
     const resolved = resolveWebhookOptions({ id: 'u', url: 'https://user:p%40ss@hooks.example.org/x', events: ['*'] });
     assert.equal(resolved.authKind, 'basic');
