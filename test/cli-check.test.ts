@@ -72,7 +72,7 @@ describe('otel-webhooks check', () => {
     const result = await runCli(['check', file]);
     assert.equal(result.code, 1);
     assert.ok(
-      result.stderr.startsWith(`${file}:${lineOf(file, '"auth.["')}: webhook."alerts".events[1]: invalid event pattern "auth.["`),
+      result.stderr.startsWith(`${file}:${lineOf(file, 'events =')}: webhook."alerts".events has an invalid pattern "auth.[" at index 1`),
       result.stderr,
     );
     assert.doesNotMatch(result.stderr, STACK_FRAME);

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { assertUniqueIds, parseWebhookConfig } from '../config.ts';
 import { WebhookConfigError } from '../errors.ts';
-import { compileEventMatcher } from '../match.ts';
 import type { WebhookOptions } from '../options.ts';
 import { CliError, systemMessage } from './errors.ts';
 
@@ -33,22 +32,6 @@ export function patternLine(lines: readonly string[], id: string, pattern: strin
   return undefined;
 }
 
-/** Compiles each webhook's event patterns, so a bad glob is reported with its file and line. */
-function checkPatterns(path: string, text: string, webhooks: readonly WebhookOptions[]): void {
-  const lines = text.split(/\r?\n/);
-  for (const { id, events } of webhooks) {
-    for (const [index, pattern] of events.entries()) {
-      try {
-        compileEventMatcher([pattern], () => `webhook.${JSON.stringify(id)}.events[${index}]`);
-      } catch (error) {
-        if (!(error instanceof WebhookConfigError)) throw error;
-        const line = patternLine(lines, id, pattern);
-        throw new CliError(`${path}${line === undefined ? '' : `:${line}`}: ${error.message}`, true);
-      }
-    }
-  }
-}
-
 /**
  * Reads a Stalwart TOML file and validates its webhooks. An unreadable file, or a config
  * error (formatted by {@link formatConfigError}), becomes a {@link CliError}.
@@ -63,7 +46,6 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   try {
     const webhooks = parseWebhookConfig(text);
     assertUniqueIds(webhooks);
-    checkPatterns(path, text, webhooks);
     return { path, text, webhooks };
   } catch (error) {
     if (error instanceof WebhookConfigError) throw new CliError(formatConfigError(path, error), true);
