@@ -120,7 +120,7 @@ export interface WebhookOptions {
   /**
    * TOML `spool-max-bytes`: most bytes of undelivered events kept in the spool; beyond it new
    * events are dropped and counted as overflow.
-   * @default 1073741824
+   * @default 67108864
    */
   spoolMaxBytes?: number;
   /**
@@ -193,6 +193,6 @@ export function defaultWebhookSettings(): {
     shutdownTimeoutMillis: 30_000,
     maxQueueEvents: 100_000,
     maxQueueBytes: 67_108_864,
-    spoolMaxBytes: 1_073_741_824,
+    spoolMaxBytes: 67_108_864,
   };
 }

@@ -129,7 +129,7 @@ describe('parseWebhookConfig: keys', () => {
     assert.equal(archive?.maxQueueEvents, 100_000);
     assert.equal(archive?.maxQueueBytes, 67_108_864);
     assert.equal(archive?.spoolDir, undefined);
-    assert.equal(archive?.spoolMaxBytes, 1_073_741_824);
+    assert.equal(archive?.spoolMaxBytes, 67_108_864);
     assert.equal(archive?.lossy, false);
     assert.equal(archive?.allowInvalidCerts, false);
   });

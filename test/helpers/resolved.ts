@@ -31,7 +31,7 @@ export function resolvedOptions(
     maxQueueEvents: 100_000,
     maxQueueBytes: 67_108_864,
     spoolDir: undefined,
-    spoolMaxBytes: 1_073_741_824,
+    spoolMaxBytes: 67_108_864,
     eventType: undefined,
     ca: undefined,
     ...overrides,
