@@ -61,6 +61,8 @@ export class Delivery {
   private heldEvents = 0;
   private heldBytes = 0;
   private inFlight: readonly WebhookEvent[] | undefined;
+  /** The request in flight, settled once its outcome has been applied. */
+  private sending: Promise<void> | undefined;
   private inFlightBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
@@ -190,7 +192,18 @@ export class Delivery {
     await this.flush(timeoutMillis);
     if (this.state === 'running') this.state = 'closed';
     this.clearTimer();
-    const abandoned = this.inFlight !== undefined;
+    try {
+      if (this.sending === undefined) {
+        await this.transport.close();
+      } else {
+        // The deadline passed with a request in flight: abort it and wait for its outcome,
+        // so its events are counted (or kept in the spool) like every other pending event.
+        await this.transport.destroy();
+        await this.sending;
+      }
+    } catch (error) {
+      this.log.debug(`closing the transport failed: ${(error as Error).message}`);
+    }
     if (this.spool === undefined) {
       this.dropEvents('shutdown', this.takeAllPending());
     } else {
@@ -199,11 +212,6 @@ export class Delivery {
       this.spool.close();
     }
     this.drops.report();
-    try {
-      await (abandoned ? this.transport.destroy() : this.transport.close());
-    } catch (error) {
-      this.log.debug(`closing the transport failed: ${(error as Error).message}`);
-    }
     this.settleWaiters();
   }
 
@@ -251,7 +259,9 @@ export class Delivery {
     this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.sendNext();
+      this.sending = this.sendNext().finally(() => {
+        this.sending = undefined;
+      });
     }, at - now);
     this.timer.unref();
   }

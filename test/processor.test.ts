@@ -306,6 +306,21 @@ describe('forceFlush and shutdown', () => {
     assert.equal(r.requests.flatMap((q) => eventsOf(q.body)).length, 2);
   });
 
+  it('shutdown aborts a request still in flight at its deadline and counts its events', async () => {
+    const r = await receiver({ respond: () => ({ status: 200, delayMillis: 10_000 }) });
+    const { provider, logger, processor } = pipeline({ url: r.url, events: ['*'], shutdownTimeoutMillis: 200 });
+    logger.emit({ eventName: 'auth.success' });
+    logger.emit({ eventName: 'auth.failed' });
+    await r.waitForRequests(1);
+    const start = performance.now();
+    await provider.shutdown();
+    assert.ok(performance.now() - start < 3_000);
+    const stats = processor.stats();
+    assert.equal(stats.dropped.shutdown, 2);
+    assert.equal(stats.pending, 0);
+    assert.equal(stats.delivered, 0);
+  });
+
   it('shutdown gives up at its deadline when the receiver is down, counting what is left', async () => {
     const r = await receiver();
     const url = r.url;
