@@ -4,6 +4,7 @@ import { WebhookConfigError, type WebhookConfigErrorCode } from './errors.ts';
 import { isValidHeaderName, isValidHeaderValue, parseHeaderLine } from './headers.ts';
 import { compileEventMatcher } from './match.ts';
 import { redactUrl } from './redact.ts';
+import { levenshtein } from './suggest.ts';
 import {
   defaultWebhookSettings,
   type ResolvedWebhookOptions,
@@ -463,23 +464,10 @@ function suggest(key: string, known: readonly string[]): string {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of known) {
-    const distance = editDistance(wanted, candidate);
+    const distance = levenshtein(wanted, candidate);
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return best === undefined ? '' : `, did you mean \`${best}\`?`;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 /** `webhook."<id>".<path>`, with the line of the key (or of its closest parent) when found. */

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { parseWebhookConfig } from '../src/config.ts';
 import { WebhookConfigError } from '../src/errors.ts';
 import { eventsOf, pipeline, sleep } from './helpers/pipeline.ts';
-import { type Receiver, startReceiver } from './helpers/receiver.ts';
+import { receivers } from './helpers/receivers.ts';
 
-const receivers: Receiver[] = [];
-async function receiver(options?: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
-  const r = await startReceiver(options);
-  receivers.push(r);
-  return r;
-}
-after(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-});
+const receiver = receivers();
 
 /** Collects everything written to diag, at every level, while `run` runs. */
 async function captureDiag(run: () => Promise<void>): Promise<string> {

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ExportResultCode } from '@opentelemetry/core';
 import { BatchLogRecordProcessor, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { WebhookLogRecordExporter } from '../src/exporter.ts';
 import { eventsOf } from './helpers/pipeline.ts';
-import { type Receiver, startReceiver } from './helpers/receiver.ts';
+import { receivers } from './helpers/receivers.ts';
 
-const receivers: Receiver[] = [];
-async function receiver(options?: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
-  const r = await startReceiver(options);
-  receivers.push(r);
-  return r;
-}
-after(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-});
+const receiver = receivers();
 
 describe('WebhookLogRecordExporter behind the SDK’s processors', () => {
   it('sends each batch the BatchLogRecordProcessor hands it, selected and signed', async () => {

@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { eventsOf, pipeline, sleep } from './helpers/pipeline.ts';
-import { type Receiver, startReceiver } from './helpers/receiver.ts';
+import type { Receiver } from './helpers/receiver.ts';
+import { receivers } from './helpers/receivers.ts';
 
-const receivers: Receiver[] = [];
-async function receiver(options?: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
-  const r = await startReceiver(options);
-  receivers.push(r);
-  return r;
-}
-after(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-});
+const receiver = receivers();
 
 async function until(condition: () => boolean, timeoutMillis = 8_000): Promise<void> {
   const deadline = Date.now() + timeoutMillis;

@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { createWebhookProcessors } from '../src/factory.ts';
 import { WebhookLogRecordProcessor } from '../src/processor.ts';
 import { eventsOf, pipeline, sleep } from './helpers/pipeline.ts';
-import { type Receiver, startReceiver } from './helpers/receiver.ts';
+import { receivers } from './helpers/receivers.ts';
 
-const receivers: Receiver[] = [];
-async function receiver(options?: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
-  const r = await startReceiver(options);
-  receivers.push(r);
-  return r;
-}
-after(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-});
+const receiver = receivers();
 
 describe('what the receiver gets', () => {
   it('is the exact Stalwart body, signed over its bytes', async () => {
