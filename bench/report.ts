@@ -1,7 +1,7 @@
 /** Turns scenario results into the Markdown tables printed by the runner and kept in BENCHMARKS.md. */
 import type { Machine } from './machine.ts';
 import { OUTAGE_QUEUE_CAP, type Plan } from './plan.ts';
-import type { HotPathResult, MeasuredThroughput, OutageResult } from './types.ts';
+import type { HotPathResult, MeasuredThroughput, OutageResult, StepsResult } from './types.ts';
 
 /** One throughput configuration: the median of its repeated runs. */
 export interface ThroughputRow {
@@ -74,6 +74,19 @@ export function hotPathSection(r: HotPathResult): string {
       ['(a) no-op processor only', int(noop), int(r.p90Nanos.noop), '—'],
       ['(b) webhook (record filtered out) + no-op', int(filtered), int(r.p90Nanos.filtered), added(filtered)],
       ['(c) webhook (record matched) + no-op', int(matched), int(r.p90Nanos.matched), added(matched)],
+    ],
+  );
+}
+
+export function stepsSection(r: StepsResult): string {
+  return table(
+    ['Step (one record or event, on its own)', 'CPU ns/event'],
+    [
+      ['`selectRecord`, record not selected', fixed(r.selectFiltered)],
+      ['`selectRecord`, record selected', fixed(r.selectMatched)],
+      ['`toWebhookEvent` (record → event JSON)', int(r.toEvent)],
+      [`\`encodeBatch\` (${int(r.batch)} fresh events → ${fixed(r.bodyBytes / 1024 / 1024, 2)} MiB body)`, int(r.encode)],
+      ['`sign` (HMAC-SHA256 of that body)', int(r.sign)],
     ],
   );
 }
@@ -167,7 +180,8 @@ as an application's own work would interleave with the pipeline's I/O.
    \`enabled()\` on every emit. After ${int(plan.hotPath.warmup)} warm-up emits each, the three are timed in
    ${int(plan.hotPath.samples)} interleaved samples of ${int(plan.hotPath.perSample)} emits; the table gives the median and
    90th percentile of the per-sample ns/emit. (c) delivers to the receiver (throttle 10 ms)
-   between samples, outside the timed code.
+   between samples, outside the timed code. Below it, each step of the webhook path on its own
+   (\`bench/steps.ts\`): CPU time, best of ${plan.steps.rounds} rounds.
 2. **Throughput.** ${int(t.events)} events per run, median of ${t.repeats} run${t.repeats === 1 ? '' : 's'} (runs of the
    pipelines interleaved). Time runs from the first emit until the pipeline's \`forceFlush()\` has
    resolved, i.e. until the receiver has answered for every event.

@@ -15,12 +15,13 @@ import {
   machineSection,
   methodSection,
   outageSection,
+  stepsSection,
   summarize,
   targetsSection,
   type ThroughputRow,
   throughputSection,
 } from './report.ts';
-import type { HotPathResult, MeasuredThroughput, OutageResult, Pipeline, ThroughputResult } from './types.ts';
+import type { HotPathResult, MeasuredThroughput, OutageResult, Pipeline, StepsResult, ThroughputResult } from './types.ts';
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
@@ -60,7 +61,8 @@ process.stdout.write(`otel-webhook-exporter benchmarks (${plan.name})\n${machine
 const receiver = await startBenchReceiver();
 try {
   const hot = await runScenario<HotPathResult>('hot-path.ts', { url: receiver.url, ...plan.hotPath }, SCENARIO_DEADLINE_MILLIS);
-  section('1. Hot path: `logger.emit`', hotPathSection(hot));
+  const steps = await runScenario<StepsResult>('steps.ts', plan.steps, SCENARIO_DEADLINE_MILLIS);
+  section('1. Hot path: `logger.emit`', `${hotPathSection(hot)}\n\n${stepsSection(steps)}`);
 
   const t = plan.throughput;
   const configs: { label: string; pipeline: Pipeline; batch: number }[] = [

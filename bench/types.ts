@@ -80,3 +80,22 @@ export interface OutageResult extends Usage {
   readonly failedRequests: number;
   readonly dropped: Readonly<Record<string, number>>;
 }
+
+export interface StepsParams {
+  /** Records per timed round of the per-record steps. */
+  readonly events: number;
+  /** Events per encoded (and signed) body. */
+  readonly batch: number;
+  readonly rounds: number;
+}
+
+/** CPU nanoseconds per event of each step. */
+export interface StepsResult {
+  readonly selectFiltered: number;
+  readonly selectMatched: number;
+  readonly toEvent: number;
+  readonly encode: number;
+  readonly sign: number;
+  readonly batch: number;
+  readonly bodyBytes: number;
+}
