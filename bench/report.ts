@@ -181,7 +181,7 @@ as an application's own work would interleave with the pipeline's I/O.
    ${int(plan.hotPath.samples)} interleaved samples of ${int(plan.hotPath.perSample)} emits; the table gives the median and
    90th percentile of the per-sample ns/emit. (c) delivers to the receiver (throttle 10 ms)
    between samples, outside the timed code. Below it, each step of the webhook path on its own
-   (\`bench/steps.ts\`): CPU time, best of ${plan.steps.rounds} rounds.
+   (\`bench/steps.ts\`): CPU time, best of ${plan.steps.rounds} rounds (${plan.steps.rounds * 3} batches for the encoder, after 20 unmeasured).
 2. **Throughput.** ${int(t.events)} events per run, median of ${t.repeats} run${t.repeats === 1 ? '' : 's'} (runs of the
    pipelines interleaved). Time runs from the first emit until the pipeline's \`forceFlush()\` has
    resolved, i.e. until the receiver has answered for every event.
