@@ -1,6 +1,6 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { nextEventId } from './event-id.ts';
-import { type IntegerKeys, writeValue } from './json-value.ts';
+import { type IntegerKeys, memberPrefix, writeValue } from './json-value.ts';
 import { formatCreatedAt } from './timestamp.ts';
 
 /** One webhook event, serialized once when it is accepted and never changed after. */
@@ -39,39 +39,110 @@ const SEMCONV_ALIASES: ReadonlyArray<readonly [otel: string, stalwart: string]> 
 ];
 const ALIASED = new Set(SEMCONV_ALIASES.map(([otel]) => otel));
 
+/** Most distinct event types whose envelope text is remembered. */
+const MAX_CACHED_TYPES = 1024;
+const typeTexts = new Map<string, string>();
+
+/** `,"type":<quoted type>,"data":{`, remembered per type. */
+function typeText(type: string): string {
+  let text = typeTexts.get(type);
+  if (text === undefined) {
+    text = `,"type":${JSON.stringify(type)},"data":{`;
+    if (typeTexts.size < MAX_CACHED_TYPES) typeTexts.set(type, text);
+  }
+  return text;
+}
+
+let lastCreatedAt = '';
+let lastCreatedAtText = '';
+
+/** `","createdAt":"<timestamp>"`, remembered for the last second formatted. */
+function createdAtText(epochMillis: number): string {
+  const createdAt = formatCreatedAt(epochMillis);
+  if (createdAt !== lastCreatedAt) {
+    lastCreatedAt = createdAt;
+    lastCreatedAtText = `","createdAt":"${createdAt}"`;
+  }
+  return lastCreatedAtText;
+}
+
 function epochMillis(record: ReadableLogRecord): number {
   const [seconds, nanos] = record.hrTime;
   return seconds * 1000 + Math.floor(nanos / 1e6);
 }
 
-/** Builds the `data` object of an event from the record's attributes and body. */
-function writeData(record: ReadableLogRecord, integerKeys: IntegerKeys): string {
-  const attributes = record.attributes as Record<string, unknown>;
-  let out = '{';
+/** Whether the record carries a semantic-convention key that maps to a Stalwart key. */
+function hasAliasedKey(attributes: Record<string, unknown>): boolean {
+  for (const key in attributes) if (ALIASED.has(key)) return true;
+  return false;
+}
+
+/**
+ * The members of the `data` object (without braces) when nothing but the attributes can
+ * contribute: the common case, with no bookkeeping of which keys were written.
+ */
+function writeAttributes(attributes: Record<string, unknown>, integerKeys: IntegerKeys): string {
+  let out = '';
+  for (const key in attributes) {
+    if (key === 'event.name') continue;
+    const text = writeValue(attributes[key], key, integerKeys, 1, undefined);
+    if (text === undefined) continue;
+    const prefix = memberPrefix(key);
+    out += out === '' ? prefix.first + text : prefix.next + text;
+  }
+  return out;
+}
+
+/**
+ * The members of the `data` object when semantic-convention aliases or the body add keys:
+ * attributes first, then aliases (looked up when the attributes have an aliased key), then
+ * body fields, each key written once.
+ */
+function writeMerged(
+  attributes: Record<string, unknown>,
+  body: unknown,
+  hasAlias: boolean,
+  integerKeys: IntegerKeys,
+): string {
+  let out = '';
   const written = new Set<string>();
   const add = (key: string, value: unknown): void => {
     if (written.has(key)) return;
     const text = writeValue(value, key, integerKeys, 1, undefined);
     if (text === undefined) return;
     written.add(key);
-    if (out.length > 1) out += ',';
-    out += `${JSON.stringify(key)}:${text}`;
+    const prefix = memberPrefix(key);
+    out += out === '' ? prefix.first + text : prefix.next + text;
   };
   for (const key in attributes) {
     if (key === 'event.name' || ALIASED.has(key)) continue;
     add(key, attributes[key]);
   }
-  for (const [otel, stalwart] of SEMCONV_ALIASES) {
-    const value = attributes[otel];
-    if (value !== undefined && value !== null) add(stalwart, value);
+  if (hasAlias) {
+    for (const [otel, stalwart] of SEMCONV_ALIASES) {
+      const value = attributes[otel];
+      if (value !== undefined && value !== null) add(stalwart, value);
+    }
   }
-  const body = record.body as unknown;
   if (typeof body === 'string') {
     add('details', body);
-  } else if (body !== null && typeof body === 'object' && !Array.isArray(body) && !(body instanceof Uint8Array)) {
+  } else if (isMapBody(body)) {
     for (const [key, value] of Object.entries(body)) add(key, value);
   }
-  return `${out}}`;
+  return out;
+}
+
+function isMapBody(body: unknown): body is object {
+  return body !== null && typeof body === 'object' && !Array.isArray(body) && !(body instanceof Uint8Array);
+}
+
+/** The members of the `data` object, from the record's attributes and body. */
+function writeData(record: ReadableLogRecord, integerKeys: IntegerKeys): string {
+  const attributes = record.attributes as Record<string, unknown>;
+  const body = record.body as unknown;
+  const hasAlias = hasAliasedKey(attributes);
+  if (!hasAlias && typeof body !== 'string' && !isMapBody(body)) return writeAttributes(attributes, integerKeys);
+  return writeMerged(attributes, body, hasAlias, integerKeys);
 }
 
 /**
@@ -84,7 +155,9 @@ export function toWebhookEvent(
   severity: number,
   integerKeys: IntegerKeys,
 ): WebhookEvent {
-  const id = nextEventId();
-  const json = `{"id":"${id}","createdAt":"${formatCreatedAt(epochMillis(record))}","type":${JSON.stringify(type)},"data":${writeData(record, integerKeys)}}`;
-  return { id, type, acceptedAt: Date.now(), severity, json, bytes: Buffer.byteLength(json) };
+  const now = Date.now();
+  const id = nextEventId(now);
+  const json = `{"id":"${id}${createdAtText(epochMillis(record))}${typeText(type)}${writeData(record, integerKeys)}}}`;
+  // Measuring the UTF-8 length also flattens the string, so the queue holds it compactly.
+  return { id, type, acceptedAt: now, severity, json, bytes: Buffer.byteLength(json) };
 }

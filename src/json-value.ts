@@ -8,11 +8,64 @@ export const MAX_DEPTH = 16;
  */
 export type IntegerKeys = ReadonlySet<string>;
 
-const DIGITS = /^(?:0|[1-9]\d{0,19})$/;
-const U64_MAX = 18446744073709551615n;
+/** Strings longer than this go straight to `JSON.stringify`, which is fastest on long text. */
+const SCAN_LIMIT = 256;
 
+/**
+ * `JSON.stringify(text)`. Short printable-ASCII text without `"` or `\` (almost every attribute
+ * value) needs no escaping and is quoted directly, which is cheaper than a call into the JSON
+ * serializer.
+ */
+export function quoteString(text: string): string {
+  const length = text.length;
+  if (length > SCAN_LIMIT) return JSON.stringify(text);
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(text);
+  }
+  return `"${text}"`;
+}
+
+/**
+ * Most distinct attribute keys whose member prefixes are remembered; later keys are quoted on
+ * each call. (Keys inside nested maps are not remembered: they may be data, not names.)
+ */
+const MAX_CACHED_KEYS = 2048;
+
+/** How a key starts a JSON member: first in its object, or after another member. */
+export interface MemberPrefix {
+  /** `"key":` */
+  readonly first: string;
+  /** `,"key":` */
+  readonly next: string;
+}
+
+const prefixCache = new Map<string, MemberPrefix>();
+
+/** The quoted key and colon that start a member, with and without the comma before it. */
+export function memberPrefix(key: string): MemberPrefix {
+  let prefix = prefixCache.get(key);
+  if (prefix === undefined) {
+    const first = `${JSON.stringify(key)}:`;
+    prefix = { first, next: `,${first}` };
+    if (prefixCache.size < MAX_CACHED_KEYS) prefixCache.set(key, prefix);
+  }
+  return prefix;
+}
+
+/** The largest unsigned 64-bit integer; decimal strings of equal length compare as numbers. */
+const U64_MAX_DIGITS = '18446744073709551615';
+
+/** Whether `value` is `0` or a decimal integer without leading zeros, at most 2^64 - 1. */
 function isU64Digits(value: string): boolean {
-  return DIGITS.test(value) && (value.length < 20 || BigInt(value) <= U64_MAX);
+  const length = value.length;
+  if (length === 0 || length > U64_MAX_DIGITS.length) return false;
+  if (value.charCodeAt(0) === 0x30) return length === 1;
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return length < U64_MAX_DIGITS.length || value <= U64_MAX_DIGITS;
 }
 
 /**
@@ -30,7 +83,7 @@ export function writeValue(
 ): string | undefined {
   switch (typeof value) {
     case 'string':
-      return key !== undefined && integerKeys.has(key) && isU64Digits(value) ? value : JSON.stringify(value);
+      return key !== undefined && integerKeys.has(key) && isU64Digits(value) ? value : quoteString(value);
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
