@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeBatch } from '../src/encode.ts';
+import { BatchEncoder, encodeBatch } from '../src/encode.ts';
 import type { WebhookEvent } from '../src/event.ts';
 
 function event(json: string, bytes = Buffer.byteLength(json)): WebhookEvent {
@@ -27,5 +27,29 @@ describe('batch body', () => {
       const body = encodeBatch([ascii, event(multiByte.json, bytes)]);
       assert.equal(body.toString('utf8'), expected, `bytes ${bytes}`);
     }
+  });
+});
+
+describe('batch encoder (one buffer reused from body to body)', () => {
+  it('writes the same bytes as encodeBatch', () => {
+    const events = [ascii, multiByte, ascii];
+    assert.deepEqual(new BatchEncoder().encode(events), encodeBatch(events));
+  });
+
+  it('gives each body exactly, whether it is larger or smaller than the one before', () => {
+    const encoder = new BatchEncoder();
+    const large = Array.from({ length: 5_000 }, (_, i) => (i % 2 === 0 ? ascii : multiByte));
+    const huge = [event(`{"id":"3","data":{"details":"${'x'.repeat(9 * 1024 * 1024)}"}}`)];
+    for (const events of [[ascii], large, [multiByte], huge, [ascii, multiByte], large, []]) {
+      const body = encoder.encode(events);
+      assert.equal(body.toString('utf8'), `{"events":[${events.map((e) => e.json).join(',')}]}`);
+    }
+  });
+
+  it('is exact even when an event states a wrong byte length', () => {
+    const encoder = new BatchEncoder();
+    encoder.encode([ascii, ascii, ascii]);
+    const body = encoder.encode([ascii, event(multiByte.json, multiByte.bytes - 2)]);
+    assert.equal(body.toString('utf8'), `{"events":[${ascii.json},${multiByte.json}]}`);
   });
 });
