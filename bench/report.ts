@@ -17,12 +17,19 @@ export interface ThroughputRow {
   /** Events the receiver counted, in the median run; must equal `events`. */
   readonly received: number;
   readonly dropped: number;
+  /** False for the SDK alone, which sends nothing. */
+  readonly sends: boolean;
 }
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Events a run got through: what the receiver counted, or all of them for the SDK alone. */
+function passed(run: MeasuredThroughput): number {
+  return run.pipeline === 'sdk' ? run.events : run.received;
 }
 
 export function summarize(label: string, runs: readonly MeasuredThroughput[]): ThroughputRow {
@@ -32,13 +39,14 @@ export function summarize(label: string, runs: readonly MeasuredThroughput[]): T
     label,
     runs: runs.length,
     events,
-    eventsPerSecond: m((run) => (run.received / run.wallMillis) * 1000),
+    eventsPerSecond: m((run) => (passed(run) / run.wallMillis) * 1000),
+    sends: runs[0]?.pipeline !== 'sdk',
     cpuMillis: m((run) => run.cpuMillis),
     cpuMicrosPerEvent: m((run) => (run.cpuMillis * 1000) / run.events),
     peakRssMiB: m((run) => run.peakRssMiB),
     bytesPerEvent: m((run) => run.receivedBytes / Math.max(1, run.received)),
     requests: m((run) => run.receivedRequests),
-    received: Math.min(...runs.map((run) => run.received)),
+    received: Math.min(...runs.map(passed)),
     dropped: Math.max(...runs.map((run) => run.dropped ?? 0)),
   };
 }
@@ -101,9 +109,9 @@ export function throughputSection(rows: readonly ThroughputRow[], ours: Throughp
       int(row.cpuMillis),
       fixed(row.cpuMicrosPerEvent, 2),
       int(row.peakRssMiB),
-      int(row.bytesPerEvent),
-      int(row.requests),
-      `${int(row.received)}${row.received === row.events ? '' : ` of ${int(row.events)}`}`,
+      row.sends ? int(row.bytesPerEvent) : '—',
+      row.sends ? int(row.requests) : '—',
+      row.sends ? `${int(row.received)}${row.received === row.events ? '' : ` of ${int(row.events)}`}` : '—',
     ]),
   );
   return `${body}\n\n"vs webhook" is the webhook processor's events/s divided by that row's.`;
@@ -150,7 +158,7 @@ export function growthSection(runs: readonly MeasuredThroughput[]): string {
 }
 
 /** The issue's targets against what was measured. */
-export function targetsSection(hot: HotPathResult, ours: ThroughputRow, otlp: readonly ThroughputRow[], raw: ThroughputRow): string {
+export function targetsSection(hot: HotPathResult, ours: ThroughputRow, otlp: readonly ThroughputRow[], raw: ThroughputRow, sdk?: ThroughputRow): string {
   const best = otlp.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
   const { noop, filtered, matched } = hot.medianNanos;
   const filteredShare = (filtered - noop) / noop;
@@ -160,7 +168,12 @@ export function targetsSection(hot: HotPathResult, ours: ThroughputRow, otlp: re
     ['Filtered-out record adds < 5% to `logger.emit`', `+${fixed(filteredShare * 100)}%`, filteredShare < 0.05],
     ['Matched record adds < 1 µs (median)', `+${int(matched - noop)} ns`, matched - noop < 1000],
   ];
-  return table(['Target', 'Measured', 'Met'], rows.map(([what, value, met]) => [what, value, met ? 'yes' : '**no**']));
+  const targets = table(['Target', 'Measured', 'Met'], rows.map(([what, value, met]) => [what, value, met ? 'yes' : '**no**']));
+  if (sdk === undefined) return targets;
+  return `${targets}
+
+For scale: the SDK alone (a no-op processor) emits ${int(sdk.eventsPerSecond)} records/s here, so any processor
+runs at most that fast; half the raw limit is ${int(raw.eventsPerSecond / 2)} events/s (${ratio(raw.eventsPerSecond / 2 / sdk.eventsPerSecond)} the SDK alone).`;
 }
 
 export function methodSection(plan: Plan): string {
@@ -194,6 +207,7 @@ as an application's own work would interleave with the pipeline's I/O.
      \`@opentelemetry/exporter-logs-otlp-http\` (JSON, no compression) → the same receiver.
    - *raw limit*: no pipeline: one pre-built, pre-signed webhook body of ${int(t.batch)} events POSTed again and
      again, one request at a time, through the webhook's own undici transport.
+   - *SDK alone*: the same emits into a no-op processor, nothing sent: the ceiling for any processor.
 3. **Outage.** The URL points at a closed port on 127.0.0.1; ${int(plan.outage.events)} records are emitted with the
    queue cap at its defaults (${int(OUTAGE_QUEUE_CAP.maxQueueEvents)} events / ${int(OUTAGE_QUEUE_CAP.maxQueueBytes / 1024 / 1024)} MiB), default throttle, not lossy.
    Drops are \`processor.stats().dropped\`.

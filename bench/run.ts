@@ -70,6 +70,7 @@ try {
     { label: `BatchLogRecordProcessor ${t.otlpDefaultBatch} → OTLP/HTTP JSON`, pipeline: 'otlp', batch: t.otlpDefaultBatch },
     { label: `BatchLogRecordProcessor ${t.batch} → OTLP/HTTP JSON`, pipeline: 'otlp', batch: t.batch },
     { label: `raw limit: pre-built bodies of ${t.batch}`, pipeline: 'raw', batch: t.batch },
+    { label: 'SDK alone: no-op processor, nothing sent', pipeline: 'sdk', batch: t.batch },
   ];
   const runs: MeasuredThroughput[][] = configs.map(() => []);
   for (let repeat = 0; repeat < t.repeats; repeat++) {
@@ -78,7 +79,7 @@ try {
     }
   }
   const rows = configs.map((config, i) => summarize(config.label, runs[i] ?? []));
-  const [ours, otlpDefault, otlpLarge, raw] = rows as [ThroughputRow, ThroughputRow, ThroughputRow, ThroughputRow];
+  const [ours, otlpDefault, otlpLarge, raw, sdk] = rows as [ThroughputRow, ThroughputRow, ThroughputRow, ThroughputRow, ThroughputRow];
   section(`2. Throughput: ${t.events.toLocaleString('en-US')} events`, throughputSection(rows, ours));
 
   const outage = await runScenario<OutageResult>('outage.ts', { events: plan.outage.events, chunk: plan.chunk, ...OUTAGE_QUEUE_CAP }, SCENARIO_DEADLINE_MILLIS);
@@ -93,7 +94,7 @@ try {
   growth.sort((a, b) => a.webhooks - b.webhooks || a.events - b.events);
   section('4. Cost growth (webhook processor)', growthSection(growth));
 
-  section('Targets', targetsSection(hot, ours, [otlpDefault, otlpLarge], raw));
+  section('Targets', targetsSection(hot, ours, [otlpDefault, otlpLarge], raw, sdk));
 } finally {
   await receiver.stop();
 }

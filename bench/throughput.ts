@@ -8,6 +8,8 @@
  *   10 ms, queue large enough never to drop) → OTLPLogExporter (HTTP, JSON).
  * - `raw`: no pipeline: one pre-built, pre-signed body of `batch` webhook events POSTed again
  *   and again through the same undici transport the processor uses, one request at a time.
+ * - `sdk`: the SDK alone, with a processor that does nothing: what emitting costs before any
+ *   processor does its work, so the ceiling for every pipeline above.
  */
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
@@ -92,6 +94,20 @@ async function runOtlp(): Promise<Outcome> {
   return { ...usage };
 }
 
+async function runSdk(): Promise<Outcome> {
+  const noop: LogRecordProcessor = {
+    onEmit: () => {},
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+  const provider = new LoggerProvider({ processors: [noop] });
+  const mark = markUsage();
+  await emitAll(provider);
+  const usage = usageSince(mark);
+  await provider.shutdown();
+  return { ...usage };
+}
+
 /** One real SDK log record of the benchmark record, as processors receive it. */
 function sdkRecord(): ReadableLogRecord {
   let captured: ReadableLogRecord | undefined;
@@ -136,7 +152,7 @@ async function runRaw(): Promise<Outcome> {
   return { ...usage, delivered, requests };
 }
 
-const run = { webhook: runWebhook, otlp: runOtlp, raw: runRaw }[params.pipeline];
+const run = { webhook: runWebhook, otlp: runOtlp, raw: runRaw, sdk: runSdk }[params.pipeline];
 const result: ThroughputResult = {
   pipeline: params.pipeline,
   events: params.events,

@@ -28,7 +28,8 @@ export interface HotPathResult {
   readonly matchedDropped: number;
 }
 
-export type Pipeline = 'webhook' | 'otlp' | 'raw';
+/** `sdk` is the SDK alone (a no-op processor, nothing sent): the ceiling for any processor. */
+export type Pipeline = 'webhook' | 'otlp' | 'raw' | 'sdk';
 
 export interface ThroughputParams {
   readonly pipeline: Pipeline;
