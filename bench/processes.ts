@@ -10,17 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 const BENCH_DIR = new URL('./', import.meta.url);
 
-/** The receiver's running totals. */
-export interface ReceiverTotals {
-  readonly requests: number;
-  readonly events: number;
-  readonly bytes: number;
-}
-
 export interface BenchReceiver {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
-  totals(): Promise<ReceiverTotals>;
   stop(): Promise<void>;
 }
 
@@ -44,10 +36,6 @@ export async function startBenchReceiver(): Promise<BenchReceiver> {
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
-    async totals() {
-      const response = await fetch(`${url}/stats`);
-      return (await response.json()) as ReceiverTotals;
-    },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');

@@ -1,7 +1,7 @@
 /** Turns scenario results into the Markdown tables printed by the runner and kept in BENCHMARKS.md. */
 import type { Machine } from './machine.ts';
 import { OUTAGE_QUEUE_CAP, type Plan } from './plan.ts';
-import type { HotPathResult, MeasuredThroughput, OutageResult, StepsResult } from './types.ts';
+import type { HotPathResult, ThroughputResult, OutageResult, StepsResult } from './types.ts';
 
 /** One throughput configuration: the median of its repeated runs. */
 export interface ThroughputRow {
@@ -28,12 +28,12 @@ function median(values: readonly number[]): number {
 }
 
 /** Events a run got through: what the receiver counted, or all of them for the SDK alone. */
-function passed(run: MeasuredThroughput): number {
+function passed(run: ThroughputResult): number {
   return run.pipeline === 'sdk' ? run.events : run.received;
 }
 
-export function summarize(label: string, runs: readonly MeasuredThroughput[]): ThroughputRow {
-  const m = (pick: (run: MeasuredThroughput) => number): number => median(runs.map(pick));
+export function summarize(label: string, runs: readonly ThroughputResult[]): ThroughputRow {
+  const m = (pick: (run: ThroughputResult) => number): number => median(runs.map(pick));
   const events = runs[0]?.events ?? 0;
   return {
     label,
@@ -137,7 +137,7 @@ export function outageSection(r: OutageResult): string {
   );
 }
 
-export function growthSection(runs: readonly MeasuredThroughput[]): string {
+export function growthSection(runs: readonly ThroughputResult[]): string {
   return table(
     ['Events', 'webhooks', 'events/s (per webhook)', 'deliveries/s', 'CPU µs/event', 'peak RSS MiB', 'requests', 'received', 'dropped'],
     runs.map((run) => {
@@ -159,11 +159,14 @@ export function growthSection(runs: readonly MeasuredThroughput[]): string {
 
 /** The issue's targets against what was measured. */
 export function targetsSection(hot: HotPathResult, ours: ThroughputRow, otlp: readonly ThroughputRow[], raw: ThroughputRow, sdk?: ThroughputRow): string {
-  const best = otlp.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
   const { noop, filtered, matched } = hot.medianNanos;
   const filteredShare = (filtered - noop) / noop;
   const rows: [string, string, boolean][] = [
-    [`Throughput ≥ 2× the faster OTLP/HTTP JSON pipeline (${best.label})`, ratio(ours.eventsPerSecond / best.eventsPerSecond), ours.eventsPerSecond >= 2 * best.eventsPerSecond],
+    ...otlp.map((row): [string, string, boolean] => [
+      `Throughput ≥ 2× OTLP/HTTP JSON (${row.label})`,
+      ratio(ours.eventsPerSecond / row.eventsPerSecond),
+      ours.eventsPerSecond >= 2 * row.eventsPerSecond,
+    ]),
     ['Throughput ≥ ½ the raw POST limit', ratio(ours.eventsPerSecond / raw.eventsPerSecond), ours.eventsPerSecond >= 0.5 * raw.eventsPerSecond],
     ['Filtered-out record adds < 5% to `logger.emit`', `+${fixed(filteredShare * 100)}%`, filteredShare < 0.05],
     ['Matched record adds < 1 µs (median)', `+${int(matched - noop)} ns`, matched - noop < 1000],
@@ -195,9 +198,11 @@ as an application's own work would interleave with the pipeline's I/O.
    90th percentile of the per-sample ns/emit. (c) delivers to the receiver (throttle 10 ms)
    between samples, outside the timed code. Below it, each step of the webhook path on its own
    (\`bench/steps.ts\`): CPU time, best of ${plan.steps.rounds} rounds (${plan.steps.rounds * 3} batches for the encoder, after 20 unmeasured).
-2. **Throughput.** ${int(t.events)} events per run, median of ${t.repeats} run${t.repeats === 1 ? '' : 's'} (runs of the
-   pipelines interleaved). Time runs from the first emit until the pipeline's \`forceFlush()\` has
-   resolved, i.e. until the receiver has answered for every event.
+2. **Throughput.** ${int(t.events)} events per run, after ${int(t.warmup)} untimed warm-up events through the same
+   pipeline (so the code runs optimized, as in a long-lived process); median of ${t.repeats} run${t.repeats === 1 ? '' : 's'}
+   (runs of the pipelines interleaved). Time runs from the first timed emit until the pipeline's
+   \`forceFlush()\` has resolved, i.e. until the receiver has answered for every event; "received"
+   is what the receiver counted in that time.
    - *webhook*: \`WebhookLogRecordProcessor\`, \`throttleMillis: 10\` (the default is 1 s, which would
      only measure the throttle), \`maxBatchEvents: ${int(t.batch)}\` (\`maxBatchBytes\` default 1 MiB),
      signed with HMAC-SHA256, queue cap raised so nothing is dropped.
@@ -213,6 +218,6 @@ as an application's own work would interleave with the pipeline's I/O.
    Drops are \`processor.stats().dropped\`.
 4. **Cost growth.** The webhook throughput run at ${plan.growth.sizes.map(int).join(', ')} events (one webhook), and with
    ${plan.growth.webhooks.join(', ')} webhooks on one provider at ${int(plan.growth.webhookEvents)} events (every webhook selects every event, so
-   16 webhooks make 16 deliveries per emit). Small runs are dominated by fixed costs (start-up,
-   the first connection, the 10 ms throttle).`;
+   16 webhooks make 16 deliveries per emit). No warm-up here: each run starts cold, so small runs
+   are dominated by fixed costs (optimizing the code, the first connection, the 10 ms throttle).`;
 }

@@ -21,7 +21,7 @@ import {
   type ThroughputRow,
   throughputSection,
 } from './report.ts';
-import type { HotPathResult, MeasuredThroughput, OutageResult, Pipeline, StepsResult, ThroughputResult } from './types.ts';
+import type { HotPathResult, OutageResult, Pipeline, StepsResult, ThroughputResult } from './types.ts';
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
@@ -41,20 +41,12 @@ function section(title: string, text: string): void {
 }
 const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 
-async function throughput(receiver: BenchReceiver, pipeline: Pipeline, events: number, batch: number, webhooks: number): Promise<MeasuredThroughput> {
-  const before = await receiver.totals();
-  const result = await runScenario<ThroughputResult>(
+function throughput(receiver: BenchReceiver, pipeline: Pipeline, events: number, batch: number, webhooks: number, warmup: number): Promise<ThroughputResult> {
+  return runScenario<ThroughputResult>(
     'throughput.ts',
-    { pipeline, url: receiver.url, events, batch, webhooks, chunk: plan.chunk },
+    { pipeline, url: receiver.url, events, batch, webhooks, chunk: plan.chunk, warmup },
     SCENARIO_DEADLINE_MILLIS,
   );
-  const after = await receiver.totals();
-  return {
-    ...result,
-    received: after.events - before.events,
-    receivedBytes: after.bytes - before.bytes,
-    receivedRequests: after.requests - before.requests,
-  };
 }
 
 process.stdout.write(`otel-webhook-exporter benchmarks (${plan.name})\n${machineSection(machine, plan)}\n`);
@@ -72,10 +64,10 @@ try {
     { label: `raw limit: pre-built bodies of ${t.batch}`, pipeline: 'raw', batch: t.batch },
     { label: 'SDK alone: no-op processor, nothing sent', pipeline: 'sdk', batch: t.batch },
   ];
-  const runs: MeasuredThroughput[][] = configs.map(() => []);
+  const runs: ThroughputResult[][] = configs.map(() => []);
   for (let repeat = 0; repeat < t.repeats; repeat++) {
     for (const [i, config] of configs.entries()) {
-      runs[i]?.push(await throughput(receiver, config.pipeline, t.events, config.batch, 1));
+      runs[i]?.push(await throughput(receiver, config.pipeline, t.events, config.batch, 1, t.warmup));
     }
   }
   const rows = configs.map((config, i) => summarize(config.label, runs[i] ?? []));
@@ -85,11 +77,11 @@ try {
   const outage = await runScenario<OutageResult>('outage.ts', { events: plan.outage.events, chunk: plan.chunk, ...OUTAGE_QUEUE_CAP }, SCENARIO_DEADLINE_MILLIS);
   section('3. Outage: receiver down', outageSection(outage));
 
-  const growth: MeasuredThroughput[] = [];
-  for (const events of plan.growth.sizes) growth.push(await throughput(receiver, 'webhook', events, t.batch, 1));
+  const growth: ThroughputResult[] = [];
+  for (const events of plan.growth.sizes) growth.push(await throughput(receiver, 'webhook', events, t.batch, 1, 0));
   for (const webhooks of plan.growth.webhooks) {
     if (webhooks === 1 && plan.growth.sizes.includes(plan.growth.webhookEvents)) continue;
-    growth.push(await throughput(receiver, 'webhook', plan.growth.webhookEvents, t.batch, webhooks));
+    growth.push(await throughput(receiver, 'webhook', plan.growth.webhookEvents, t.batch, webhooks, 0));
   }
   growth.sort((a, b) => a.webhooks - b.webhooks || a.events - b.events);
   section('4. Cost growth (webhook processor)', growthSection(growth));

@@ -2,6 +2,8 @@
  * Throughput scenario, one pipeline per process: emits `events` copies of the benchmark record
  * through a real `LoggerProvider` (in chunks, letting the event loop run between chunks as an
  * application's would) and waits until the pipeline has delivered them all to the receiver.
+ * With `warmup`, as many records go through first, untimed, so the code runs optimized as in a
+ * long-lived process; the receiver's counts are read before and after the timed part.
  *
  * - `webhook`: `webhooks` WebhookLogRecordProcessors (throttle 10 ms, `batch` events a request, signed).
  * - `otlp`: the SDK's BatchLogRecordProcessor (`batch` = maxExportBatchSize, scheduledDelay
@@ -21,10 +23,9 @@ import { toWebhookEvent } from '../src/event.ts';
 import { WebhookLogRecordProcessor } from '../src/processor.ts';
 import { sign } from '../src/sign.ts';
 import { createTransport } from '../src/transport.ts';
-import { markUsage, reportResult, scenarioParams, usageSince, yieldToLoop } from './measure.ts';
+import { markUsage, reportResult, scenarioParams, type Usage, usageSince, yieldToLoop } from './measure.ts';
 import { BENCH_EVENT_TYPE, BENCH_SIGNATURE_KEY, benchRecord } from './record.ts';
-import type { ThroughputParams, ThroughputResult } from './types.ts';
-
+import type { ReceiverTotals, ThroughputParams, ThroughputResult } from './types.ts';
 
 /** Throttle of the webhook processors (and delay of the OTLP batch processor) in throughput runs. */
 const THROUGHPUT_THROTTLE_MILLIS = 10;
@@ -32,17 +33,44 @@ const THROUGHPUT_THROTTLE_MILLIS = 10;
 const params = scenarioParams<ThroughputParams>();
 const record = benchRecord();
 
-async function emitAll(provider: LoggerProvider): Promise<void> {
+async function emitAll(provider: LoggerProvider, count: number): Promise<void> {
   const logger = provider.getLogger('bench');
-  for (let sent = 0; sent < params.events; ) {
-    const end = Math.min(params.events, sent + params.chunk);
+  for (let sent = 0; sent < count; ) {
+    const end = Math.min(count, sent + params.chunk);
     for (; sent < end; sent++) logger.emit(record);
     await yieldToLoop();
   }
   await provider.forceFlush();
 }
 
-type Outcome = Omit<ThroughputResult, 'pipeline' | 'events' | 'batch' | 'webhooks'>;
+async function receiverTotals(): Promise<ReceiverTotals> {
+  const response = await fetch(`${params.url}/stats`);
+  return (await response.json()) as ReceiverTotals;
+}
+
+interface Timed extends Usage {
+  readonly received: number;
+  readonly receivedBytes: number;
+  readonly receivedRequests: number;
+}
+
+/** Runs `count` records (or events) through `run`: first the warm-up, then the timed part. */
+async function timed(run: (count: number) => Promise<void>): Promise<Timed> {
+  if (params.warmup > 0) await run(params.warmup);
+  const before = await receiverTotals();
+  const mark = markUsage();
+  await run(params.events);
+  const usage = usageSince(mark);
+  const after = await receiverTotals();
+  return {
+    ...usage,
+    received: after.events - before.events,
+    receivedBytes: after.bytes - before.bytes,
+    receivedRequests: after.requests - before.requests,
+  };
+}
+
+type Outcome = Omit<ThroughputResult, 'pipeline' | 'events' | 'batch' | 'webhooks' | 'warmup'>;
 
 async function runWebhook(): Promise<Outcome> {
   const processors: WebhookLogRecordProcessor[] = [];
@@ -56,25 +84,30 @@ async function runWebhook(): Promise<Outcome> {
         maxBatchEvents: params.batch,
         signatureKey: BENCH_SIGNATURE_KEY,
         // Like the OTLP processor's queue below: room for the whole run, so nothing is dropped.
-        maxQueueEvents: Math.max(params.events, 100_000),
+        maxQueueEvents: Math.max(params.events, params.warmup, 100_000),
         maxQueueBytes: 1024 * 1024 * 1024,
       }),
     );
   }
   const provider = new LoggerProvider({ processors });
-  const mark = markUsage();
-  await emitAll(provider);
-  const usage = usageSince(mark);
-  const stats = processors.map((processor) => processor.stats());
-  await provider.shutdown();
-  let dropped = 0;
-  for (const s of stats) for (const n of Object.values(s.dropped)) dropped += n;
-  return {
-    ...usage,
-    delivered: stats.reduce((sum, s) => sum + s.delivered, 0),
-    requests: stats.reduce((sum, s) => sum + s.requests, 0),
-    dropped,
+  const totals = (): { delivered: number; dropped: number } => {
+    let delivered = 0;
+    let dropped = 0;
+    for (const processor of processors) {
+      const stats = processor.stats();
+      delivered += stats.delivered;
+      for (const n of Object.values(stats.dropped)) dropped += n;
+    }
+    return { delivered, dropped };
   };
+  let before = totals();
+  const result = await timed(async (count) => {
+    before = totals();
+    await emitAll(provider, count);
+  });
+  const after = totals();
+  await provider.shutdown();
+  return { ...result, delivered: after.delivered - before.delivered, dropped: after.dropped - before.dropped };
 }
 
 async function runOtlp(): Promise<Outcome> {
@@ -83,15 +116,13 @@ async function runOtlp(): Promise<Outcome> {
   const processor = new BatchLogRecordProcessor({
     exporter,
     maxExportBatchSize: params.batch,
-    maxQueueSize: Math.max(params.events, 2048),
+    maxQueueSize: Math.max(params.events, params.warmup, 2048),
     scheduledDelayMillis: THROUGHPUT_THROTTLE_MILLIS,
   });
   const provider = new LoggerProvider({ processors: [processor] });
-  const mark = markUsage();
-  await emitAll(provider);
-  const usage = usageSince(mark);
+  const result = await timed((count) => emitAll(provider, count));
   await provider.shutdown();
-  return { ...usage };
+  return result;
 }
 
 async function runSdk(): Promise<Outcome> {
@@ -101,11 +132,9 @@ async function runSdk(): Promise<Outcome> {
     shutdown: () => Promise.resolve(),
   };
   const provider = new LoggerProvider({ processors: [noop] });
-  const mark = markUsage();
-  await emitAll(provider);
-  const usage = usageSince(mark);
+  const result = await timed((count) => emitAll(provider, count));
   await provider.shutdown();
-  return { ...usage };
+  return result;
 }
 
 /** One real SDK log record of the benchmark record, as processors receive it. */
@@ -132,24 +161,29 @@ async function runRaw(): Promise<Outcome> {
     return { body, signature: sign(body, BENCH_SIGNATURE_KEY) };
   };
   const full = bodyOf(params.batch);
-  const rest = params.events % params.batch;
-  const tail = rest === 0 ? undefined : bodyOf(rest);
+  const tails = new Map<number, { body: Buffer; signature: string }>();
   const transport = createTransport(options);
-  const mark = markUsage();
   let requests = 0;
   let delivered = 0;
-  for (let sent = 0; sent < params.events; ) {
-    const { body, signature } = params.events - sent >= params.batch || tail === undefined ? full : tail;
-    const count = body === full.body ? params.batch : rest;
-    const result = await transport.send(body, signature);
-    requests++;
-    if (result.status !== 'success') throw new Error(`raw POST failed: ${result.message}`);
-    sent += count;
-    delivered += count;
-  }
-  const usage = usageSince(mark);
+  const result = await timed(async (count) => {
+    requests = 0;
+    delivered = 0;
+    for (let sent = 0; sent < count; ) {
+      const size = Math.min(params.batch, count - sent);
+      let request = full;
+      if (size < params.batch) {
+        request = tails.get(size) ?? bodyOf(size);
+        tails.set(size, request);
+      }
+      const outcome = await transport.send(request.body, request.signature);
+      requests++;
+      if (outcome.status !== 'success') throw new Error(`raw POST failed: ${outcome.message}`);
+      sent += size;
+      delivered += size;
+    }
+  });
   await transport.close();
-  return { ...usage, delivered, requests };
+  return { ...result, delivered, requests };
 }
 
 const run = { webhook: runWebhook, otlp: runOtlp, raw: runRaw, sdk: runSdk }[params.pipeline];
@@ -158,6 +192,7 @@ const result: ThroughputResult = {
   events: params.events,
   batch: params.batch,
   webhooks: params.webhooks,
+  warmup: params.warmup,
   ...(await run()),
 };
 reportResult(result);

@@ -42,6 +42,15 @@ export interface ThroughputParams {
   readonly webhooks: number;
   /** Records emitted between two turns of the event loop. */
   readonly chunk: number;
+  /** Records (or events) run through first, untimed. */
+  readonly warmup: number;
+}
+
+/** The receiver's running totals. */
+export interface ReceiverTotals {
+  readonly requests: number;
+  readonly events: number;
+  readonly bytes: number;
 }
 
 export interface ThroughputResult extends Usage {
@@ -49,18 +58,17 @@ export interface ThroughputResult extends Usage {
   readonly events: number;
   readonly batch: number;
   readonly webhooks: number;
+  readonly warmup: number;
+  /** What the receiver counted during the timed part. */
+  readonly received: number;
+  readonly receivedBytes: number;
+  readonly receivedRequests: number;
   /** Events the pipeline reports delivered (webhook and raw only). */
   readonly delivered?: number;
   readonly requests?: number;
   readonly dropped?: number;
 }
 
-/** A throughput result with what the receiver counted during the run. */
-export interface MeasuredThroughput extends ThroughputResult {
-  readonly received: number;
-  readonly receivedBytes: number;
-  readonly receivedRequests: number;
-}
 
 export interface OutageParams {
   readonly events: number;
