@@ -2,7 +2,7 @@ import type { DiagLogger } from '@opentelemetry/api';
 import { backoffMillis, clampRetryAfter } from './backoff.ts';
 import type { DeliveryResult } from './classify-response.ts';
 import { type DropCounts, type DropReason, DropReporter } from './drops.ts';
-import { encodeBatch } from './encode.ts';
+import { BatchEncoder } from './encode.ts';
 import type { WebhookEvent } from './event.ts';
 import { EventQueue } from './event-queue.ts';
 import { sign } from './sign.ts';
@@ -56,6 +56,8 @@ export class Delivery {
   private readonly log: DiagLogger;
   private readonly drops: DropReporter;
   private readonly queue = new EventQueue();
+  /** One body buffer, reused: a body is only rewritten after its request has settled. */
+  private readonly encoder = new BatchEncoder();
   /** Batches ahead of the queue: a failed batch waiting for its retry, or halves after a 413. */
   private readonly held: WebhookEvent[][] = [];
   private heldEvents = 0;
@@ -100,6 +102,17 @@ export class Delivery {
     }
   }
 
+  /**
+   * Why an event would be dropped right away, before it is even made (so that emitting into a
+   * stopped webhook or a full queue costs next to nothing), or undefined when it would be taken.
+   */
+  refusal(): DropReason | undefined {
+    if (this.state === 'gone') return 'gone';
+    if (!this.accepting || this.state !== 'running') return 'shutdown';
+    if (!this.settings.lossy && this.queue.length + this.heldEvents >= this.settings.maxQueueEvents) return 'overflow';
+    return undefined;
+  }
+
   /** Takes an event for delivery; drops (and counts) it when it cannot be kept. Never throws. */
   enqueue(event: WebhookEvent): void {
     this.accepted++;
@@ -137,9 +150,9 @@ export class Delivery {
   }
 
   /** Counts a record that could not become an event as accepted and dropped. */
-  reject(reason: DropReason, message: string): void {
+  reject(reason: DropReason, message?: string): void {
     this.accepted++;
-    this.log.debug(message);
+    if (message !== undefined) this.log.debug(message);
     this.drop(reason, 1);
   }
 
@@ -319,7 +332,7 @@ export class Delivery {
     this.requests++;
     let result: DeliveryResult;
     try {
-      const body = encodeBatch(batch);
+      const body = this.encoder.encode(batch);
       const key = this.settings.signatureKey;
       result = await this.transport.send(body, key === undefined ? undefined : sign(body, key));
     } catch (error) {

@@ -96,12 +96,19 @@ export function compileEventMatcher(
     !excludes.some((test) => test(type));
 
   const cache = new Map<string, boolean>();
+  // The SDK asks `enabled()` and then `onEmit()` about the same type, back to back.
+  let lastType: string | undefined;
+  let lastDecision = false;
   return {
     matches(type: string): boolean {
-      const cached = cache.get(type);
-      if (cached !== undefined) return cached;
-      const decision = decide(type);
-      if (cache.size < maxCachedDecisions) cache.set(type, decision);
+      if (type === lastType) return lastDecision;
+      let decision = cache.get(type);
+      if (decision === undefined) {
+        decision = decide(type);
+        if (cache.size < maxCachedDecisions) cache.set(type, decision);
+      }
+      lastType = type;
+      lastDecision = decision;
       return decision;
     },
   };

@@ -58,8 +58,9 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
       return;
     }
     if (type === undefined) return;
-    if (this.closed) {
-      this.delivery.reject('shutdown', `event "${type}" emitted after shutdown`);
+    const refusal = this.closed ? 'shutdown' : this.delivery.refusal();
+    if (refusal !== undefined) {
+      this.delivery.reject(refusal);
       return;
     }
     let event: ReturnType<typeof toWebhookEvent>;
