@@ -13,9 +13,14 @@
  * - `sdk`: the SDK alone, with a processor that does nothing: what emitting costs before any
  *   processor does its work, so the ceiling for every pipeline above.
  */
-import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import {
+  BatchLogRecordProcessor,
+  LoggerProvider,
+  type LogRecordExporter,
+  type LogRecordProcessor,
+  type ReadableLogRecord,
+} from '@opentelemetry/sdk-logs';
 import { integerIdKeys } from '../src/catalog.ts';
 import { resolveWebhookOptions } from '../src/config.ts';
 import { encodeBatch } from '../src/encode.ts';
