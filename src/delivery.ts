@@ -38,6 +38,9 @@ export interface DeliveryStats {
   readonly dropped: Readonly<DropCounts>;
 }
 
+/** With `lossy`, a full queue is shed down to this share of its caps. */
+const SHED_TO = 0.9;
+
 interface FlushWaiter {
   readonly target: number;
   readonly resolve: () => void;
@@ -134,7 +137,10 @@ export class Delivery {
       }
       if (!this.persist(event)) return;
       this.queue.push(event);
-      this.dropEvents('overflow', this.queue.shed(s.maxQueueEvents - this.heldEvents, s.maxQueueBytes - this.heldBytes));
+      // Shed a tenth more than needed, so that a long outage sheds once per many events.
+      const keepEvents = Math.floor(s.maxQueueEvents * SHED_TO) - this.heldEvents;
+      const keepBytes = Math.floor(s.maxQueueBytes * SHED_TO) - this.heldBytes;
+      this.dropEvents('overflow', this.queue.shed(Math.max(0, keepEvents), Math.max(0, keepBytes)));
     } else {
       if (!this.persist(event)) return;
       this.queue.push(event);
