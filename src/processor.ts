@@ -29,7 +29,10 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
   private readonly log: DiagLogger;
   private closed = false;
 
-  /** Validates `options` (throwing a `WebhookConfigError` on bad input) and starts the webhook. */
+  /**
+   * Validates `options` (throwing a `WebhookConfigError` on bad input) and starts the webhook;
+   * with `enable: false` the processor is validated but sends nothing.
+   */
   constructor(options: WebhookOptions) {
     this.options = resolveWebhookOptions(options);
     this.log = webhookLogger(this.options.id);
@@ -50,6 +53,7 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
   }
 
   onEmit(record: ReadWriteLogRecord): void {
+    if (!this.options.enable) return;
     let type: string | undefined;
     try {
       type = selectRecord(record, this.options, this.matcher);
@@ -75,7 +79,7 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
 
   /** Lets the SDK skip building records this webhook would not send (when no other sink wants them). */
   enabled(options: { severityNumber?: number; eventName?: string; instrumentationScope?: InstrumentationScope }): boolean {
-    if (this.closed) return false;
+    if (this.closed || !this.options.enable) return false;
     const { eventName, severityNumber } = options;
     if (severityNumber !== undefined && severityNumber !== 0 && severityNumber < this.options.minSeverity) return false;
     return eventName === undefined || this.matcher.matches(eventName);

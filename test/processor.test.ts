@@ -105,6 +105,22 @@ describe('which records are sent', () => {
     assert.deepEqual(r.requests.flatMap((q) => eventsOf(q.body).map((e) => e.type)), ['auth.failed', 'auth.error']);
   });
 
+  it('sends nothing when constructed with enable: false', async () => {
+    const r = await receiver();
+    const { provider, logger, processor } = pipeline({ url: r.url, events: ['*'], enable: false });
+    logger.emit({ eventName: 'auth.success' });
+    await provider.shutdown();
+    assert.equal(r.requests.length, 0);
+    assert.equal(processor.enabled({ eventName: 'auth.success', instrumentationScope: { name: 't' } }), false);
+  });
+
+  it('skips webhooks with enable = false when created from config', async () => {
+    const r = await receiver();
+    const processors = createWebhookProcessors(`[webhook."on"]\nurl = "${r.url}"\nevents = ["*"]\n[webhook."off"]\nurl = "${r.url}"\nevents = ["*"]\nenable = false\n`);
+    assert.deepEqual(processors.map((p) => p.id), ['on']);
+    await Promise.all(processors.map((p) => p.shutdown()));
+  });
+
   it('tells the SDK it is not interested in unselected event names', () => {
     const processor = new WebhookLogRecordProcessor({ id: 'x', url: 'http://127.0.0.1:9/', events: ['auth.*'], level: 'info' });
     const scope = { name: 't' };
