@@ -1,4 +1,5 @@
 import { type LogRecord, SeverityNumber } from '@opentelemetry/api';
+import { LoggerProvider, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 
 /** The event type every benchmark record carries. */
 export const BENCH_EVENT_TYPE = 'auth.success';
@@ -25,4 +26,19 @@ export function benchRecord(): LogRecord {
       type: 'plain',
     },
   };
+}
+
+/** The benchmark record as the SDK hands it to processors: one real SDK log record. */
+export function sdkRecord(): ReadableLogRecord {
+  let captured: ReadableLogRecord | undefined;
+  const capture: LogRecordProcessor = {
+    onEmit: (r) => {
+      captured = r;
+    },
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+  new LoggerProvider({ processors: [capture] }).getLogger('bench').emit(benchRecord());
+  if (captured === undefined) throw new Error('no record captured');
+  return captured;
 }

@@ -4,7 +4,6 @@
  * event, encoding a batch of fresh events into a body, and signing that body. The best of
  * several rounds is kept, which sheds interference from other processes on the machine.
  */
-import { LoggerProvider, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { integerIdKeys } from '../src/catalog.ts';
 import { resolveWebhookOptions } from '../src/config.ts';
 import { encodeBatch } from '../src/encode.ts';
@@ -13,24 +12,10 @@ import { compileEventMatcher } from '../src/match.ts';
 import { selectRecord } from '../src/select.ts';
 import { sign } from '../src/sign.ts';
 import { reportResult, scenarioParams } from './measure.ts';
-import { BENCH_EVENT_TYPE, BENCH_SIGNATURE_KEY, benchRecord } from './record.ts';
+import { BENCH_EVENT_TYPE, BENCH_SIGNATURE_KEY, sdkRecord } from './record.ts';
 import type { StepsParams, StepsResult } from './types.ts';
 
 const params = scenarioParams<StepsParams>();
-
-function sdkRecord(): ReadableLogRecord {
-  let captured: ReadableLogRecord | undefined;
-  const capture: LogRecordProcessor = {
-    onEmit: (r) => {
-      captured = r;
-    },
-    forceFlush: () => Promise.resolve(),
-    shutdown: () => Promise.resolve(),
-  };
-  new LoggerProvider({ processors: [capture] }).getLogger('bench').emit(benchRecord());
-  if (captured === undefined) throw new Error('no record captured');
-  return captured;
-}
 
 /** Least CPU time per item over `rounds` runs of `run`, which handles `items` items. */
 function cpuNanosPerItem(items: number, run: () => void): number {

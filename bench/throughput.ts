@@ -19,7 +19,6 @@ import {
   LoggerProvider,
   type LogRecordExporter,
   type LogRecordProcessor,
-  type ReadableLogRecord,
 } from '@opentelemetry/sdk-logs';
 import { integerIdKeys } from '../src/catalog.ts';
 import { resolveWebhookOptions } from '../src/config.ts';
@@ -29,7 +28,7 @@ import { WebhookLogRecordProcessor } from '../src/processor.ts';
 import { sign } from '../src/sign.ts';
 import { createTransport } from '../src/transport.ts';
 import { markUsage, reportResult, scenarioParams, type Usage, usageSince, yieldToLoop } from './measure.ts';
-import { BENCH_EVENT_TYPE, BENCH_SIGNATURE_KEY, benchRecord } from './record.ts';
+import { BENCH_EVENT_TYPE, BENCH_SIGNATURE_KEY, benchRecord, sdkRecord } from './record.ts';
 import type { ReceiverTotals, ThroughputParams, ThroughputResult } from './types.ts';
 
 /** Throttle of the webhook processors (and delay of the OTLP batch processor) in throughput runs. */
@@ -140,21 +139,6 @@ async function runSdk(): Promise<Outcome> {
   const result = await timed((count) => emitAll(provider, count));
   await provider.shutdown();
   return result;
-}
-
-/** One real SDK log record of the benchmark record, as processors receive it. */
-function sdkRecord(): ReadableLogRecord {
-  let captured: ReadableLogRecord | undefined;
-  const capture: LogRecordProcessor = {
-    onEmit: (r) => {
-      captured = r;
-    },
-    forceFlush: () => Promise.resolve(),
-    shutdown: () => Promise.resolve(),
-  };
-  new LoggerProvider({ processors: [capture] }).getLogger('bench').emit(record);
-  if (captured === undefined) throw new Error('no record captured');
-  return captured;
 }
 
 async function runRaw(): Promise<Outcome> {
