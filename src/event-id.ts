@@ -32,8 +32,3 @@ export function nextEventId(now: number = Date.now()): string {
   }
   return prefixText + (SUFFIXES[last - millis * 1000] as string);
 }
-
-/** The creation time, in epoch milliseconds, encoded in an id made by {@link nextEventId}. */
-export function eventIdMillis(id: string): number {
-  return Math.floor(Number(id.slice(0, -3)) / 1000);
-}
