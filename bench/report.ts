@@ -157,7 +157,7 @@ export function growthSection(runs: readonly ThroughputResult[]): string {
   );
 }
 
-/** The targets against what was measured. */
+/** The project's performance targets against what was measured. */
 export function targetsSection(hot: HotPathResult, ours: ThroughputRow, otlp: readonly ThroughputRow[], raw: ThroughputRow, sdk?: ThroughputRow): string {
   const { noop, filtered, matched } = hot.medianNanos;
   const filteredShare = (filtered - noop) / noop;
