@@ -20,13 +20,13 @@ import {
   type LogRecordExporter,
   type LogRecordProcessor,
 } from '@opentelemetry/sdk-logs';
-import { integerIdKeys } from '../src/catalog.ts';
-import { resolveWebhookOptions } from '../src/config.ts';
-import { encodeBatch } from '../src/encode.ts';
-import { toWebhookEvent } from '../src/event.ts';
+import { integerIdKeys } from '../src/records/catalog.ts';
+import { resolveWebhookOptions } from '../src/config/config.ts';
+import { encodeBatch } from '../src/delivery/encode.ts';
+import { toWebhookEvent } from '../src/records/event.ts';
 import { WebhookLogRecordProcessor } from '../src/processor.ts';
-import { sign } from '../src/sign.ts';
-import { createTransport } from '../src/transport.ts';
+import { sign } from '../src/http/sign.ts';
+import { createTransport } from '../src/http/transport.ts';
 import { markUsage, reportResult, scenarioParams, type Usage, usageSince, yieldToLoop } from './measure.ts';
 import { BENCH_EVENT_TYPE, BENCH_SIGNATURE_KEY, benchRecord, sdkRecord } from './record.ts';
 import type { ReceiverTotals, ThroughputParams, ThroughputResult } from './types.ts';

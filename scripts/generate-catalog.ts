@@ -1,8 +1,8 @@
 /**
- * Generates src/catalog.ts from data/events.tsv.
+ * Generates src/records/catalog.ts from data/events.tsv.
  *
- *   node scripts/generate-catalog.ts           write src/catalog.ts
- *   node scripts/generate-catalog.ts --check   exit 1 when src/catalog.ts is out of date
+ *   node scripts/generate-catalog.ts           write src/records/catalog.ts
+ *   node scripts/generate-catalog.ts --check   exit 1 when src/records/catalog.ts is out of date
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -106,7 +106,7 @@ export function parseEventsTsv(text: string): CatalogRow[] {
 
 const quote = (value: string): string => `'${value}'`;
 
-/** The text of src/catalog.ts for the given rows. */
+/** The text of src/records/catalog.ts for the given rows. */
 export function renderCatalog(rows: readonly CatalogRow[]): string {
   const levels = knownLevels.filter((level) => rows.some((row) => row.level === level));
   const entries = rows.map((row) => {
@@ -163,9 +163,9 @@ export const integerIdKeys: ReadonlySet<string> = new Set([${integerIdKeys.map(q
 }
 
 const sourceUrl = new URL('../data/events.tsv', import.meta.url);
-const targetUrl = new URL('../src/catalog.ts', import.meta.url);
+const targetUrl = new URL('../src/records/catalog.ts', import.meta.url);
 
-/** The expected text of src/catalog.ts, from the current data/events.tsv. */
+/** The expected text of src/records/catalog.ts, from the current data/events.tsv. */
 export function generateCatalog(): string {
   return renderCatalog(parseEventsTsv(readFileSync(sourceUrl, 'utf8')));
 }
@@ -193,11 +193,11 @@ function main(args: readonly string[]): number {
   }
   if (check) {
     if (current === expected) return 0;
-    process.stderr.write('src/catalog.ts is out of date with data/events.tsv; run `npm run catalog`\n');
+    process.stderr.write('src/records/catalog.ts is out of date with data/events.tsv; run `npm run catalog`\n');
     return 1;
   }
   if (current !== expected) writeFileSync(targetUrl, expected);
-  process.stdout.write(`src/catalog.ts ${current === expected ? 'is up to date' : 'written'}\n`);
+  process.stdout.write(`src/records/catalog.ts ${current === expected ? 'is up to date' : 'written'}\n`);
   return 0;
 }
 

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { createWebhookProcessors } from '../src/factory.ts';
+import { createWebhookProcessors } from '../src/create-webhook-processors.ts';
 import { WebhookLogRecordProcessor } from '../src/processor.ts';
 import { eventsOf, pipeline, sleep } from './helpers/pipeline.ts';
 import { receivers } from './helpers/receivers.ts';

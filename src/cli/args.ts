@@ -1,5 +1,5 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from '../config/duration.ts';
 import { UsageError } from './errors.ts';
 
 type Parsed<T extends ParseArgsOptionsConfig> = ReturnType<

@@ -1,9 +1,9 @@
-import { findEventType } from '../catalog.ts';
-import { resolveWebhookOptions } from '../config.ts';
-import { formatDuration } from '../duration.ts';
-import { selectedEventTypes, unmatchedPatterns } from '../match.ts';
-import type { ResolvedWebhookOptions } from '../options.ts';
-import { redactUrl } from '../redact.ts';
+import { findEventType } from '../records/catalog.ts';
+import { resolveWebhookOptions } from '../config/config.ts';
+import { formatDuration } from '../config/duration.ts';
+import { selectedEventTypes, unmatchedPatterns } from '../records/match.ts';
+import type { ResolvedWebhookOptions } from '../config/options.ts';
+import { redactUrl } from '../config/redact.ts';
 import { expectPositionals, parseCommandArgs } from './args.ts';
 import { loadConfig, patternLine } from './config-file.ts';
 import { EXIT_FAILURE, EXIT_OK } from './errors.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { assertUniqueIds, parseWebhookConfig } from '../config.ts';
-import { WebhookConfigError } from '../errors.ts';
-import type { WebhookOptions } from '../options.ts';
+import { assertUniqueIds, parseWebhookConfig } from '../config/config.ts';
+import { WebhookConfigError } from '../config/errors.ts';
+import type { WebhookOptions } from '../config/options.ts';
 import { CliError, systemMessage } from './errors.ts';
 
 /** A config file read and parsed: its text and its webhooks. */

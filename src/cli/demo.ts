@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { logs } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { parseWebhookConfig } from '../config.ts';
-import { formatDuration } from '../duration.ts';
-import { compileEventMatcher } from '../match.ts';
-import type { WebhookOptions } from '../options.ts';
+import { parseWebhookConfig } from '../config/config.ts';
+import { formatDuration } from '../config/duration.ts';
+import { compileEventMatcher } from '../records/match.ts';
+import type { WebhookOptions } from '../config/options.ts';
 import { WebhookLogRecordProcessor } from '../processor.ts';
-import { type ReceivedBatch, type Receiver, startReceiver } from '../receiver.ts';
+import { type ReceivedBatch, type Receiver, startReceiver } from './receiver.ts';
 import { mailServerWave } from './demo-events.ts';
 
 /** The example configuration the demo runs, in Stalwart's format. */

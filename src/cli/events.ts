@@ -1,6 +1,6 @@
-import { eventTypes, type EventTypeInfo } from '../catalog.ts';
-import { WebhookConfigError } from '../errors.ts';
-import { compileEventMatcher, unmatchedPatterns } from '../match.ts';
+import { eventTypes, type EventTypeInfo } from '../records/catalog.ts';
+import { WebhookConfigError } from '../config/errors.ts';
+import { compileEventMatcher, unmatchedPatterns } from '../records/match.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors.ts';
 import { type CliIo, lineWriter, plural, styleFor } from './output.ts';

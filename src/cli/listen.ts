@@ -1,4 +1,4 @@
-import { type ReceivedBatch, type ReceiverOptions, startReceiver, type Verdict } from '../receiver.ts';
+import { type ReceivedBatch, type ReceiverOptions, startReceiver, type Verdict } from './receiver.ts';
 import { durationOption, expectPositionals, integerOption, parseCommandArgs } from './args.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, UsageError, systemMessage } from './errors.ts';
 import { type CliIo, lineWriter, plural, type Style, styleFor } from './output.ts';

@@ -1,5 +1,5 @@
-import { WebhookConfigError } from '../errors.ts';
-import { VERSION } from '../version.ts';
+import { WebhookConfigError } from '../config/errors.ts';
+import { VERSION } from '../http/version.ts';
 import { wantsHelp } from './args.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
 import type { CliIo } from './output.ts';

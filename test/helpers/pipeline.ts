@@ -1,6 +1,6 @@
 import type { Logger } from '@opentelemetry/api';
 import { LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import type { WebhookOptions } from '../../src/options.ts';
+import type { WebhookOptions } from '../../src/config/options.ts';
 import { WebhookLogRecordProcessor } from '../../src/processor.ts';
 
 export interface Pipeline {

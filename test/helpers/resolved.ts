@@ -1,4 +1,4 @@
-import { defaultWebhookSettings, type ResolvedWebhookOptions } from '../../src/options.ts';
+import { defaultWebhookSettings, type ResolvedWebhookOptions } from '../../src/config/options.ts';
 
 /**
  * A complete resolved webhook configuration for tests, with the documented defaults and

@@ -1,0 +1,153 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifySignature } from '../http/sign.ts';
+
+/** What a receiver checks on every request; unset fields are not checked. */
+export interface ReceiverOptions {
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** @default 0 (any free port) */
+  port?: number;
+  /** Requests must carry a valid `X-Signature` made with this key. */
+  signatureKey?: string;
+  /** Requests must carry `Authorization: Basic` with this user and `secret`. */
+  username?: string;
+  secret?: string;
+  /** Requests must carry `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Chooses the status of each answer (1-based request number); default 200. */
+  status?: (request: number) => number;
+  /** Waits this long before answering. */
+  delayMillis?: number;
+}
+
+/** Verdict of one check: passed, failed, or not checked (nothing configured). */
+export type Verdict = 'ok' | 'failed' | 'unchecked';
+
+/** One event as the receiver saw it. */
+export interface ReceivedEvent {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** One request as the receiver saw it. */
+export interface ReceivedBatch {
+  /** 1-based request number. */
+  readonly index: number;
+  readonly path: string;
+  /** performance.now() when the request arrived. */
+  readonly at: number;
+  readonly bytes: number;
+  readonly events: readonly ReceivedEvent[];
+  readonly signature: Verdict;
+  readonly auth: Verdict;
+  /** The status the receiver answered. */
+  readonly status: number;
+  /** Why the batch was refused, when it was. */
+  readonly problem: string | undefined;
+}
+
+export interface Receiver {
+  readonly url: string;
+  readonly batches: readonly ReceivedBatch[];
+  /** Called for every batch, after it was answered. */
+  onBatch: ((batch: ReceivedBatch) => void) | undefined;
+  close(): Promise<void>;
+}
+
+function parseEvents(body: Buffer): ReceivedEvent[] | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return 'body is not JSON';
+  }
+  const events = (parsed as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events)) return 'body has no "events" array';
+  for (const event of events as Record<string, unknown>[]) {
+    if (typeof event?.id !== 'string' || typeof event.type !== 'string' || typeof event.createdAt !== 'string') {
+      return 'an event lacks id, type or createdAt';
+    }
+  }
+  return events as ReceivedEvent[];
+}
+
+function checkAuth(header: string | undefined, options: ReceiverOptions): Verdict {
+  if (options.token !== undefined) return header === `Bearer ${options.token}` ? 'ok' : 'failed';
+  if (options.username !== undefined || options.secret !== undefined) {
+    const expected = `Basic ${Buffer.from(`${options.username ?? ''}:${options.secret ?? ''}`).toString('base64')}`;
+    return header === expected ? 'ok' : 'failed';
+  }
+  return 'unchecked';
+}
+
+/**
+ * A webhook receiver on loopback that checks what a Stalwart receiver would check: the
+ * `X-Signature` over the exact body bytes, the `Authorization` header, and the body's shape.
+ * Answers 401 on a bad signature or credentials, 400 on a malformed body, else `status`.
+ */
+export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
+  const batches: ReceivedBatch[] = [];
+  let count = 0;
+  const receiver: Receiver = {
+    url: '',
+    batches,
+    onBatch: undefined,
+    close: () => close(server),
+  };
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const index = ++count;
+      const at = performance.now();
+      const body = Buffer.concat(chunks);
+      const given = request.headers['x-signature'];
+      const signature: Verdict =
+        options.signatureKey === undefined
+          ? 'unchecked'
+          : typeof given === 'string' && verifySignature(body, given, options.signatureKey)
+            ? 'ok'
+            : 'failed';
+      const auth = checkAuth(request.headers.authorization, options);
+      const parsed = parseEvents(body);
+      let status = options.status?.(index) ?? 200;
+      let problem: string | undefined;
+      if (signature === 'failed') problem = 'bad signature';
+      else if (auth === 'failed') problem = 'bad credentials';
+      else if (typeof parsed === 'string') problem = parsed;
+      if (problem !== undefined) status = problem.startsWith('bad') ? 401 : 400;
+      const batch: ReceivedBatch = {
+        index,
+        path: request.url ?? '/',
+        at,
+        bytes: body.length,
+        events: typeof parsed === 'string' ? [] : parsed,
+        signature,
+        auth,
+        status,
+        problem,
+      };
+      const answer = (): void => {
+        response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : (problem ?? 'refused'));
+        batches.push(batch);
+        receiver.onBatch?.(batch);
+      };
+      if (options.delayMillis === undefined) answer();
+      else setTimeout(answer, options.delayMillis).unref();
+    });
+  });
+  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return Object.assign(receiver, { url: `http://${host}:${port}` });
+}
+
+async function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,23 @@
+import { assertUniqueIds, parseWebhookConfig } from './config/config.ts';
+import type { WebhookOptions } from './config/options.ts';
+import { WebhookLogRecordProcessor } from './processor.ts';
+
+/**
+ * One processor per enabled webhook, from Stalwart TOML (every `[webhook."<id>"]` with a `url`)
+ * or from option objects. Webhooks with `enable = false` are validated but not started.
+ * Throws a `WebhookConfigError` on bad configuration, before anything starts.
+ */
+export function createWebhookProcessors(config: string | readonly WebhookOptions[]): WebhookLogRecordProcessor[] {
+  const webhooks = typeof config === 'string' ? parseWebhookConfig(config) : config;
+  assertUniqueIds(webhooks);
+  const enabled = webhooks.filter((options) => options.enable !== false);
+  // Validate all before starting any, so a bad second webhook leaves no first one running.
+  const processors: WebhookLogRecordProcessor[] = [];
+  try {
+    for (const options of enabled) processors.push(new WebhookLogRecordProcessor(options));
+  } catch (error) {
+    for (const processor of processors) void processor.shutdown();
+    throw error;
+  }
+  return processors;
+}

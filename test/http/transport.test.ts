@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { test, type TestContext } from 'node:test';
+import type { ResolvedWebhookOptions } from '../../src/config/options.ts';
+import { createTransport, type WebhookTransport } from '../../src/http/transport.ts';
+import { VERSION } from '../../src/http/version.ts';
+import { resolvedOptions } from '../helpers/resolved.ts';
+import { startReceiver, type Receiver, type ReceiverOptions } from '../helpers/receiver.ts';
+
+const BODY = new TextEncoder().encode(
+  '{"events":[{"id":"1","type":"auth.success","data":{"accountName":"Zoë ✓"}}]}',
+);
+
+async function setUp(
+  t: TestContext,
+  receiverOptions: ReceiverOptions = {},
+  overrides: Partial<ResolvedWebhookOptions> = {},
+  urlSuffix = '',
+): Promise<{ receiver: Receiver; transport: WebhookTransport }> {
+  const receiver = await startReceiver(receiverOptions);
+  const transport = createTransport(resolvedOptions(receiver.url + urlSuffix, overrides));
+  t.after(async () => {
+    await transport.destroy();
+    await receiver.close();
+  });
+  return { receiver, transport };
+}
+
+/** A port on 127.0.0.1 where nothing listens any more. */
+async function closedPort(): Promise<number> {
+  const receiver = await startReceiver();
+  await receiver.close();
+  return receiver.port;
+}
+
+test('the exact body bytes arrive in a POST to the configured path', async (t) => {
+  const { receiver, transport } = await setUp(t);
+  const result = await transport.send(BODY, undefined);
+  assert.deepEqual(result, { status: 'success', statusCode: 200 });
+  const [request] = await receiver.waitForRequests(1);
+  assert.equal(request?.method, 'POST');
+  assert.equal(request?.path, '/hook');
+  assert.deepEqual(request?.body, Buffer.from(BODY));
+});
+
+test('the query string of the URL is kept in the request path', async (t) => {
+  const { receiver, transport } = await setUp(t, {}, {}, '?tenant=blue&x=1');
+  await transport.send(BODY, undefined);
+  assert.equal(receiver.requests[0]?.path, '/hook?tenant=blue&x=1');
+});
+
+test('content type, length, signature, authorization, user agent and custom headers are sent', async (t) => {
+  const { receiver, transport } = await setUp(t, {}, {
+    authorization: 'Bearer t0ken',
+    authKind: 'bearer',
+    headers: { 'X-Tenant': 'blue', 'X-Trace': 'a b c' },
+  });
+  await transport.send(BODY, 'c2lnbmF0dXJl');
+  const headers = receiver.requests[0]?.headers;
+  assert.equal(headers?.['content-type'], 'application/json');
+  assert.equal(headers?.['content-length'], String(BODY.byteLength));
+  assert.equal(headers?.['x-signature'], 'c2lnbmF0dXJl');
+  assert.equal(headers?.['authorization'], 'Bearer t0ken');
+  assert.equal(headers?.['user-agent'], `otel-webhook-exporter/${VERSION}`);
+  assert.equal(headers?.['x-tenant'], 'blue');
+  assert.equal(headers?.['x-trace'], 'a b c');
+  const raw = receiver.requests[0]?.rawHeaders ?? [];
+  const names = raw.filter((_, i) => i % 2 === 0).map((name) => name.toLowerCase());
+  assert.equal(names.filter((name) => name === 'content-length').length, 1);
+});
+
+test('no X-Signature or Authorization header is sent when none is configured', async (t) => {
+  const { receiver, transport } = await setUp(t);
+  await transport.send(BODY, undefined);
+  const headers = receiver.requests[0]?.headers;
+  assert.equal(headers?.['x-signature'], undefined);
+  assert.equal(headers?.['authorization'], undefined);
+});
+
+test('a configured User-Agent replaces the default one', async (t) => {
+  const { receiver, transport } = await setUp(t, {}, { headers: { 'User-Agent': 'mail-ops/2' } });
+  await transport.send(BODY, undefined);
+  const raw = receiver.requests[0]?.rawHeaders ?? [];
+  const agents = raw.filter((_, i) => i % 2 === 1 && raw[i - 1]?.toLowerCase() === 'user-agent');
+  assert.deepEqual(agents, ['mail-ops/2']);
+});
+
+test('consecutive requests reuse one kept-alive connection, response bodies included', async (t) => {
+  const { receiver, transport } = await setUp(t, { respond: () => ({ body: 'x'.repeat(10_000) }) });
+  assert.equal((await transport.send(BODY, undefined)).status, 'success');
+  assert.equal((await transport.send(BODY, undefined)).status, 'success');
+  const [first, second] = receiver.requests;
+  assert.equal(second?.remotePort, first?.remotePort);
+});
+
+test('a 204 or any other 2xx answer is a success', async (t) => {
+  const { transport } = await setUp(t, { respond: () => ({ status: 204 }) });
+  assert.deepEqual(await transport.send(BODY, undefined), { status: 'success', statusCode: 204 });
+});
+
+test('a 5xx answer is retryable with its status in the message', async (t) => {
+  const { transport } = await setUp(t, { respond: () => ({ status: 500, body: 'boom' }) });
+  assert.deepEqual(await transport.send(BODY, undefined), {
+    status: 'retryable',
+    statusCode: 500,
+    retryAfterMillis: undefined,
+    capped: false,
+    message: 'HTTP 500 Internal Server Error',
+  });
+});
+
+test('a 429 answer carries its Retry-After wait', async (t) => {
+  const { transport } = await setUp(t, {
+    respond: () => ({ status: 429, headers: { 'Retry-After': '3' } }),
+  });
+  const result = await transport.send(BODY, undefined);
+  assert.equal(result.status, 'retryable');
+  assert.equal(result.status === 'retryable' && result.retryAfterMillis, 3_000);
+  assert.equal(result.status === 'retryable' && result.capped, false);
+});
+
+test('a 4xx answer such as 401 is retried only at the capped interval', async (t) => {
+  const { transport } = await setUp(t, { respond: () => ({ status: 401 }) });
+  const result = await transport.send(BODY, undefined);
+  assert.equal(result.status === 'retryable' && result.capped, true);
+  assert.equal(result.statusCode, 401);
+});
+
+test('a 410 answer is a final "gone" failure', async (t) => {
+  const { transport } = await setUp(t, { respond: () => ({ status: 410 }) });
+  const result = await transport.send(BODY, undefined);
+  assert.equal(result.status === 'failure' && result.reason, 'gone');
+});
+
+test('a 413 answer is a "too-large" failure', async (t) => {
+  const { transport } = await setUp(t, { respond: () => ({ status: 413 }) });
+  const result = await transport.send(BODY, undefined);
+  assert.equal(result.status === 'failure' && result.reason, 'too-large');
+});
+
+test('a redirect is not followed: the other URL receives nothing', async (t) => {
+  const { receiver, transport } = await setUp(t, {
+    respond: (request) =>
+      request.path === '/hook' ? { status: 302, headers: { Location: '/elsewhere' } } : {},
+  });
+  const result = await transport.send(BODY, undefined);
+  assert.equal(result.status, 'retryable');
+  assert.equal(result.status === 'retryable' && result.capped, true);
+  assert.equal(result.statusCode, 302);
+  assert.deepEqual(
+    receiver.requests.map((request) => request.path),
+    ['/hook'],
+  );
+});
+
+test('a receiver slower than the timeout gives a retryable timeout soon after it', async (t) => {
+  const { transport } = await setUp(t, { respond: () => ({ delayMillis: 5_000 }) }, {
+    timeoutMillis: 200,
+  });
+  const started = performance.now();
+  const result = await transport.send(BODY, undefined);
+  const elapsed = performance.now() - started;
+  assert.deepEqual(result, {
+    status: 'retryable',
+    statusCode: undefined,
+    retryAfterMillis: undefined,
+    capped: false,
+    message: 'timed out after 200 ms',
+  });
+  assert.ok(elapsed >= 190 && elapsed < 2_000, `took ${elapsed} ms`);
+});
+
+test('a connection reset without an answer is retryable', async (t) => {
+  const { transport } = await setUp(t, { respond: () => ({ destroy: true }) });
+  const result = await transport.send(BODY, undefined);
+  assert.equal(result.status, 'retryable');
+  assert.equal(result.statusCode, undefined);
+  assert.ok(result.status === 'retryable' && result.message.length > 0);
+});
+
+test('a refused connection is retryable and says so', async (t) => {
+  const port = await closedPort();
+  const transport = createTransport(resolvedOptions(`http://127.0.0.1:${port}/hook`));
+  t.after(() => transport.destroy());
+  const result = await transport.send(BODY, undefined);
+  assert.equal(result.status, 'retryable');
+  assert.equal(
+    result.status === 'retryable' && result.message,
+    `connect ECONNREFUSED 127.0.0.1:${port}`,
+  );
+});
+
+test('a network error message never shows URL credentials', async (t) => {
+  const port = await closedPort();
+  const transport = createTransport(
+    resolvedOptions(`http://hook-user:hook-pass@127.0.0.1:${port}/hook`),
+  );
+  t.after(() => transport.destroy());
+  const result = await transport.send(BODY, undefined);
+  assert.ok(result.status === 'retryable');
+  assert.doesNotMatch(result.message, /hook-user|hook-pass/);
+});
+
+test('HTTPS to a self-signed certificate fails with a certificate error by default', async (t) => {
+  const { receiver, transport } = await setUp(t, { tls: true });
+  const result = await transport.send(BODY, undefined);
+  assert.equal(result.status, 'retryable');
+  assert.equal(result.status === 'retryable' && result.message, 'certificate: self-signed certificate');
+  assert.equal(receiver.requests.length, 0);
+});
+
+test('HTTPS to a self-signed certificate succeeds with allowInvalidCerts', async (t) => {
+  const { receiver, transport } = await setUp(t, { tls: true }, { allowInvalidCerts: true });
+  assert.deepEqual(await transport.send(BODY, 'sig'), { status: 'success', statusCode: 200 });
+  assert.deepEqual(receiver.requests[0]?.body, Buffer.from(BODY));
+});
+
+test('HTTPS succeeds when the certificate is trusted through ca', async (t) => {
+  const receiver = await startReceiver({ tls: true });
+  const transport = createTransport(resolvedOptions(receiver.url, { ca: [receiver.ca] }));
+  t.after(async () => {
+    await transport.destroy();
+    await receiver.close();
+  });
+  assert.deepEqual(await transport.send(BODY, undefined), { status: 'success', statusCode: 200 });
+});
+
+test('close() waits for the request in flight, then later sends report a closed transport', async (t) => {
+  const { receiver, transport } = await setUp(t, { respond: () => ({ delayMillis: 300 }) });
+  const order: string[] = [];
+  const sending = transport.send(BODY, undefined).then((result) => {
+    order.push('sent');
+    return result;
+  });
+  await receiver.waitForRequests(1);
+  await transport.close();
+  order.push('closed');
+  assert.deepEqual(await sending, { status: 'success', statusCode: 200 });
+  assert.deepEqual(order, ['sent', 'closed']);
+  const after = await transport.send(BODY, undefined);
+  assert.equal(after.status === 'retryable' && after.message, 'transport closed');
+  assert.equal(receiver.requests.length, 1);
+});
+
+test('destroy() aborts the request in flight at once', async (t) => {
+  const { receiver, transport } = await setUp(t, { respond: () => ({ delayMillis: 10_000 }) });
+  const sending = transport.send(BODY, undefined);
+  await receiver.waitForRequests(1);
+  const started = performance.now();
+  await transport.destroy();
+  const result = await sending;
+  assert.ok(performance.now() - started < 1_000);
+  assert.equal(result.status === 'retryable' && result.message, 'transport closed');
+});

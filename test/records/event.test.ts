@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { integerIdKeys } from '../../src/records/catalog.ts';
+import { toWebhookEvent } from '../../src/records/event.ts';
+
+/** A record as the SDK hands it to processors, with only what the mapping reads. */
+function record(fields: Partial<ReadableLogRecord> & { attributes?: Record<string, unknown> }): ReadableLogRecord {
+  return { hrTime: [1_795_000_000, 123_456_789], attributes: {}, ...fields } as unknown as ReadableLogRecord;
+}
+
+function data(fields: Parameters<typeof record>[0]): Record<string, unknown> {
+  return JSON.parse(toWebhookEvent(record(fields), 'auth.success', 9, integerIdKeys).json).data;
+}
+
+function dataText(fields: Parameters<typeof record>[0]): string {
+  const json = toWebhookEvent(record(fields), 'auth.success', 9, integerIdKeys).json;
+  return json.slice(json.indexOf('"data":') + 7, -1);
+}
+
+describe('event envelope', () => {
+  it('has id, createdAt, type and data in that order, compact', () => {
+    const event = toWebhookEvent(record({ attributes: { accountName: 'jane' } }), 'auth.success', 9, integerIdKeys);
+    assert.match(event.json, /^\{"id":"\d+","createdAt":"[^"]+","type":"auth\.success","data":\{"accountName":"jane"\}\}$/);
+    assert.deepEqual(Object.keys(JSON.parse(event.json)), ['id', 'createdAt', 'type', 'data']);
+  });
+
+  it('writes createdAt as whole-second RFC 3339 UTC from the record time', () => {
+    const event = toWebhookEvent(record({}), 'auth.success', 9, integerIdKeys);
+    assert.equal(JSON.parse(event.json).createdAt, new Date(1_795_000_000_000).toISOString().replace('.000Z', 'Z'));
+    assert.equal(JSON.parse(event.json).createdAt, '2026-11-18T11:06:40Z');
+  });
+
+  it('gives every event a distinct id of decimal digits below 2^64', () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 10_000; i++) {
+      const { id } = toWebhookEvent(record({}), 'auth.success', 9, integerIdKeys);
+      assert.match(id, /^\d{1,20}$/);
+      assert.ok(BigInt(id) < 2n ** 64n);
+      ids.add(id);
+    }
+    assert.equal(ids.size, 10_000);
+  });
+
+  it('counts the UTF-8 bytes of the serialized event', () => {
+    const event = toWebhookEvent(record({ attributes: { details: 'naïve ✓' } }), 'auth.success', 9, integerIdKeys);
+    assert.equal(event.bytes, Buffer.byteLength(event.json, 'utf8'));
+  });
+
+  it('escapes the type name as a JSON string', () => {
+    const event = toWebhookEvent(record({}), 'custom."quoted"', 9, integerIdKeys);
+    assert.equal(JSON.parse(event.json).type, 'custom."quoted"');
+  });
+});
+
+describe('event data from attributes', () => {
+  it('keeps strings, integers, floats and booleans as JSON values', () => {
+    assert.deepEqual(data({ attributes: { accountName: 'jane', remotePort: 993, elapsed: 12, ratio: 0.25, tls: true, strict: false } }), {
+      accountName: 'jane', remotePort: 993, elapsed: 12, ratio: 0.25, tls: true, strict: false,
+    });
+  });
+
+  it('writes non-finite numbers as null', () => {
+    assert.equal(dataText({ attributes: { a: Number.NaN, b: Number.POSITIVE_INFINITY, c: -0 } }), '{"a":null,"b":null,"c":0}');
+  });
+
+  it('writes bytes as standard base64 with padding', () => {
+    assert.deepEqual(data({ attributes: { contents: new Uint8Array([0xfb, 0xff, 0x00, 0x41]) } }), { contents: '+/8AQQ==' });
+  });
+
+  it('writes arrays and maps recursively', () => {
+    assert.deepEqual(data({ attributes: { to: ['a@x', 'b@y'], result: { code: 250, tags: [1, 'two', true] } } }), {
+      to: ['a@x', 'b@y'], result: { code: 250, tags: [1, 'two', true] },
+    });
+  });
+
+  it('omits keys without a value and never writes event.name', () => {
+    assert.equal(dataText({ attributes: { 'event.name': 'auth.success', gone: undefined, fn: () => 1, sym: Symbol('s'), keep: null } }), '{"keep":null}');
+  });
+
+  it('writes decimal-digit strings under 64-bit id keys as exact JSON integers', () => {
+    const text = dataText({ attributes: { spanId: '18446744073709551615', queueId: '9007199254740993', accountId: '42' } });
+    assert.equal(text, '{"spanId":18446744073709551615,"queueId":9007199254740993,"accountId":"42"}');
+  });
+
+  it('keeps id strings that are not unsigned 64-bit integers as strings', () => {
+    assert.equal(dataText({ attributes: { spanId: '18446744073709551616', queueId: '0x1f', changeId: '007' } }), '{"spanId":"18446744073709551616","queueId":"0x1f","changeId":"007"}');
+  });
+
+  it('writes bigints exactly', () => {
+    assert.equal(dataText({ attributes: { result: { queueId: 12345678901234567890n } } }), '{"result":{"queueId":12345678901234567890}}');
+  });
+
+  it('cuts cycles to null instead of failing', () => {
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    assert.deepEqual(data({ attributes: { details: cyclic } }), { details: { name: 'loop', self: null } });
+  });
+
+  it('cuts absurd nesting to null instead of failing', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const parsed = data({ attributes: { deep } });
+    let depth = 0;
+    let node = parsed.deep;
+    while (Array.isArray(node)) {
+      node = node[0];
+      depth++;
+    }
+    assert.equal(node, null);
+    assert.ok(depth > 5 && depth < 20, `depth ${depth}`);
+  });
+
+  it('maps OTel semantic-convention keys to Stalwart keys when the Stalwart key is absent', () => {
+    assert.deepEqual(data({ attributes: { 'client.address': '203.0.113.9', 'client.port': 51000, 'server.address': '192.0.2.1', 'server.port': 993, 'user.name': 'jane' } }), {
+      remoteIp: '203.0.113.9', remotePort: 51000, localIp: '192.0.2.1', localPort: 993, accountName: 'jane',
+    });
+  });
+
+  it('prefers the Stalwart key over its semantic-convention twin', () => {
+    assert.deepEqual(data({ attributes: { remoteIp: '198.51.100.1', 'client.address': '203.0.113.9' } }), { remoteIp: '198.51.100.1' });
+  });
+
+  it('turns a string body into details unless a details attribute exists', () => {
+    assert.deepEqual(data({ body: 'login from new device', attributes: { accountName: 'jane' } }), { accountName: 'jane', details: 'login from new device' });
+    assert.deepEqual(data({ body: 'ignored', attributes: { details: 'kept' } }), { details: 'kept' });
+  });
+
+  it('adds the fields of a map body that the attributes do not have', () => {
+    assert.deepEqual(data({ body: { reason: 'quota', accountName: 'other' } as never, attributes: { accountName: 'jane' } }), { accountName: 'jane', reason: 'quota' });
+  });
+
+  it('copies the record: later changes to its attributes do not change the event', () => {
+    const attributes: Record<string, unknown> = { accountName: 'jane' };
+    const event = toWebhookEvent(record({ attributes }), 'auth.success', 9, integerIdKeys);
+    attributes.accountName = 'mallory';
+    assert.equal(JSON.parse(event.json).data.accountName, 'jane');
+  });
+
+  it('does not modify the record', () => {
+    const attributes = Object.freeze({ 'client.address': '203.0.113.9', 'event.name': 'auth.success' });
+    const frozen = Object.freeze(record({ attributes, body: 'x' }));
+    assert.doesNotThrow(() => toWebhookEvent(frozen, 'auth.success', 9, integerIdKeys));
+  });
+});

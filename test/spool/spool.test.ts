@@ -1,0 +1,365 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { WebhookEvent } from '../../src/records/event.ts';
+import { openSpool, type Spool, type SpoolOptions, WebhookSpoolError } from '../../src/spool/spool.ts';
+
+const CHILD = fileURLToPath(new URL('../fixtures/spool-child.ts', import.meta.url));
+
+function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'spool-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+interface Opened {
+  readonly spool: Spool;
+  readonly warnings: string[];
+}
+
+/** Opens a spool whose warnings are collected; it is closed when the test ends. */
+function open(t: TestContext, dir: string, options: Partial<SpoolOptions> = {}): Opened {
+  const warnings: string[] = [];
+  const spool = openSpool(dir, {
+    maxBytes: 16 * 1024 * 1024,
+    log: { warn: (message) => warnings.push(message), debug: () => {} },
+    ...options,
+  });
+  t.after(() => spool.close());
+  return { spool, warnings };
+}
+
+function event(i: number, data = `"n":${i}`): WebhookEvent {
+  const id = `1795000000${String(i).padStart(6, '0')}123`;
+  const json = `{"id":"${id}","createdAt":"2026-11-18T11:06:40Z","type":"auth.success","data":{${data}}}`;
+  return { id, type: 'auth.success', acceptedAt: 1_795_000_000_000 + i, severity: 9, json, bytes: Buffer.byteLength(json) };
+}
+
+function events(from: number, to: number): WebhookEvent[] {
+  const list: WebhookEvent[] = [];
+  for (let i = from; i < to; i++) list.push(event(i));
+  return list;
+}
+
+function segmentFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.startsWith('segment-'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+function diskBytes(dir: string): number {
+  return segmentFiles(dir).reduce((sum, path) => sum + statSync(path).size, 0);
+}
+
+function appendAll(spool: Spool, list: readonly WebhookEvent[]): void {
+  for (const e of list) assert.equal(spool.append(e), true, `append ${e.id}`);
+}
+
+function exitedPid(): number {
+  const { pid } = spawnSync(process.execPath, ['-e', '']);
+  assert.ok(pid !== undefined && pid > 0);
+  return pid;
+}
+
+describe('spool', () => {
+  it('gives every unacknowledged event back to the next process, field for field', (t) => {
+    const dir = tempDir(t);
+    const odd: WebhookEvent[] = [
+      event(1, '"text":"tab\\tand \\"quotes\\" and ünïcödé 📬"'),
+      { ...event(2), type: 'custom\ttype "quoted"', severity: 0, acceptedAt: 1 },
+      { ...event(3), json: '{"pretty":\n  "json with a raw newline"}', bytes: 44 },
+      { ...event(4), json: '{"lone":"\ud800 surrogate"}', bytes: 27, severity: 21 },
+      { ...event(5), json: '{"raw\ttab":1}', bytes: 13 },
+    ];
+    const first = open(t, dir);
+    appendAll(first.spool, odd);
+    first.spool.close();
+
+    const second = open(t, dir);
+    assert.deepEqual(second.spool.recovered, odd);
+    assert.equal(second.spool.stats().events, odd.length);
+    assert.equal(second.spool.stats().tornRecords, 0);
+    assert.deepEqual(second.warnings, []);
+  });
+
+  it('does not give back acknowledged events and keeps the append order of the rest', (t) => {
+    const dir = tempDir(t);
+    const all = events(0, 10);
+    const first = open(t, dir);
+    appendAll(first.spool, all);
+    first.spool.ack([all[2], all[5], all[9]] as WebhookEvent[]);
+    first.spool.ack([all[0] as WebhookEvent]);
+    assert.equal(first.spool.stats().events, 6);
+    first.spool.close();
+
+    const second = open(t, dir);
+    assert.deepEqual(
+      second.spool.recovered.map((e) => e.id),
+      [1, 3, 4, 6, 7, 8].map((i) => event(i).id),
+    );
+  });
+
+  it('keeps recovered events pending until the process that recovered them acknowledges them', (t) => {
+    const dir = tempDir(t);
+    const first = open(t, dir);
+    appendAll(first.spool, events(0, 5));
+    first.spool.close();
+
+    const second = open(t, dir);
+    assert.equal(second.spool.stats().events, 5);
+    second.spool.ack(second.spool.recovered.slice(0, 2));
+    appendAll(second.spool, [event(5)]);
+    second.spool.close();
+
+    const third = open(t, dir);
+    assert.deepEqual(third.spool.recovered, events(2, 6));
+  });
+
+  it('recovers a backlog spread over many segments and reclaims them as it is acknowledged', (t) => {
+    const dir = tempDir(t);
+    const small = { segmentBytes: 4096 };
+    const first = open(t, dir, small);
+    appendAll(first.spool, events(0, 300));
+    first.spool.close();
+
+    const second = open(t, dir, small);
+    assert.deepEqual(second.spool.recovered, events(0, 300));
+    const before = segmentFiles(dir).length;
+    assert.ok(before > 5, `${before} segments`);
+    second.spool.ack(second.spool.recovered.slice(0, 150));
+    assert.ok(segmentFiles(dir).length < before * 0.6, `${segmentFiles(dir).length} of ${before} segments left`);
+    second.spool.close();
+
+    assert.deepEqual(open(t, dir, small).spool.recovered, events(150, 300));
+  });
+
+  it('counts pending records in bytes and events, and an acknowledged event frees its bytes', (t) => {
+    const { spool } = open(t, tempDir(t));
+    assert.deepEqual(spool.stats(), { bytes: 0, events: 0, tornRecords: 0 });
+    appendAll(spool, events(0, 3));
+    const three = spool.stats().bytes;
+    assert.ok(three > event(0).bytes * 3, `${three} bytes hold the three events and their headers`);
+    spool.ack([event(1)]);
+    assert.equal(spool.stats().events, 2);
+    assert.equal(spool.stats().bytes, (three / 3) * 2);
+  });
+
+  it('deletes segment files once every event in them is acknowledged', (t) => {
+    const dir = tempDir(t);
+    const { spool } = open(t, dir, { segmentBytes: 4096 });
+    const all = events(0, 200);
+    appendAll(spool, all);
+    const fullSegments = segmentFiles(dir).length;
+    const fullBytes = diskBytes(dir);
+    assert.ok(fullSegments > 5, `${fullSegments} segments`);
+
+    spool.ack(all.slice(0, 100));
+    const halfSegments = segmentFiles(dir).length;
+    assert.ok(halfSegments < fullSegments && halfSegments > 1, `${halfSegments} of ${fullSegments} segments left`);
+    assert.ok(diskBytes(dir) < fullBytes);
+
+    spool.ack(all.slice(100));
+    assert.ok(segmentFiles(dir).length <= 2, `${segmentFiles(dir).length} segments left`);
+    assert.ok(diskBytes(dir) < 2 * 4096 + 4096, `${diskBytes(dir)} bytes left`);
+    spool.close();
+    assert.deepEqual(open(t, dir).spool.recovered, []);
+  });
+
+  it('bounds disk use when one old event stays pending while later ones are acknowledged', (t) => {
+    const dir = tempDir(t);
+    const segmentBytes = 4096;
+    const { spool } = open(t, dir, { segmentBytes });
+    const stuck = event(0);
+    appendAll(spool, [stuck]);
+    let largest = 0;
+    for (let i = 1; i <= 2000; i++) {
+      const e = event(i);
+      appendAll(spool, [e]);
+      spool.ack([e]);
+      if (i % 20 === 0) largest = Math.max(largest, diskBytes(dir));
+    }
+    assert.ok(largest < 4 * segmentBytes, `disk use peaked at ${largest} bytes after ${2000 * stuck.bytes} bytes written`);
+    spool.close();
+    assert.deepEqual(open(t, dir).spool.recovered, [stuck]);
+  });
+
+  it('skips a torn last record, counts it, and keeps appending', (t) => {
+    const dir = tempDir(t);
+    const first = open(t, dir);
+    appendAll(first.spool, events(0, 3));
+    first.spool.close();
+    const [segment] = segmentFiles(dir);
+    assert.ok(segment !== undefined);
+    truncateSync(segment, statSync(segment).size - 10);
+
+    const second = open(t, dir);
+    assert.deepEqual(second.spool.recovered, events(0, 2));
+    assert.equal(second.spool.stats().tornRecords, 1);
+    assert.equal(second.warnings.length, 1);
+    assert.match(second.warnings[0] as string, /skipped 1 damaged record/);
+    assert.equal(second.spool.append(event(3)), true);
+    second.spool.close();
+
+    const third = open(t, dir);
+    assert.deepEqual(third.spool.recovered, [...events(0, 2), event(3)]);
+    assert.equal(third.spool.stats().tornRecords, 0);
+  });
+
+  it('skips a record whose checksum does not match its content', (t) => {
+    const dir = tempDir(t);
+    const first = open(t, dir);
+    appendAll(first.spool, events(0, 3));
+    first.spool.close();
+    const [segment] = segmentFiles(dir);
+    assert.ok(segment !== undefined);
+    const text = readFileSync(segment, 'utf8');
+    const corrupted = text.replace('"n":1}', '"n":7}');
+    assert.notEqual(corrupted, text);
+    writeFileSync(segment, corrupted);
+
+    const second = open(t, dir);
+    assert.deepEqual(second.spool.recovered, [event(0), event(2)]);
+    assert.equal(second.spool.stats().tornRecords, 1);
+    assert.equal(second.spool.append(event(3)), true);
+  });
+
+  it('refuses appends beyond maxBytes until acknowledgements free space', (t) => {
+    const dir = tempDir(t);
+    const maxBytes = 1000;
+    const first = open(t, dir, { maxBytes });
+    const accepted: WebhookEvent[] = [];
+    let refused: WebhookEvent | undefined;
+    for (let i = 0; i < 100 && refused === undefined; i++) {
+      if (first.spool.append(event(i))) accepted.push(event(i));
+      else refused = event(i);
+    }
+    assert.ok(refused !== undefined && accepted.length > 1);
+    assert.ok(first.spool.stats().bytes <= maxBytes);
+    assert.equal(first.spool.stats().events, accepted.length);
+    assert.equal(first.spool.append(refused), false);
+
+    first.spool.ack([accepted[0] as WebhookEvent]);
+    assert.equal(first.spool.append(refused), true);
+    first.spool.close();
+    assert.deepEqual(open(t, dir).spool.recovered, [...accepted.slice(1), refused]);
+  });
+
+  it('refuses a second open of a directory that is already open', (t) => {
+    const dir = tempDir(t);
+    const first = open(t, dir);
+    assert.throws(
+      () => openSpool(dir, { maxBytes: 1000, log: { warn: () => {}, debug: () => {} } }),
+      (error: unknown) =>
+        error instanceof WebhookSpoolError &&
+        error.code === 'ERR_WEBHOOK_SPOOL_LOCKED' &&
+        error.message.includes(dir) &&
+        error.message.includes(`pid ${process.pid}`),
+    );
+    first.spool.close();
+    assert.doesNotThrow(() => open(t, dir));
+  });
+
+  it('refuses a second open through another path to the same directory', (t) => {
+    const dir = tempDir(t);
+    const real = join(dir, 'real');
+    const link = join(dir, 'link');
+    open(t, real);
+    symlinkSync(real, link);
+    assert.throws(
+      () => openSpool(link, { maxBytes: 1000, log: { warn: () => {}, debug: () => {} } }),
+      (error: unknown) => error instanceof WebhookSpoolError && error.code === 'ERR_WEBHOOK_SPOOL_LOCKED',
+    );
+  });
+
+  it('refuses a directory whose lock names another running process', async (t) => {
+    const dir = tempDir(t);
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    t.after(async () => {
+      holder.kill('SIGKILL');
+      await exited;
+    });
+    assert.ok(holder.pid !== undefined);
+    writeFileSync(join(dir, 'spool.lock'), `${holder.pid}\n`);
+    assert.throws(
+      () => openSpool(dir, { maxBytes: 1000, log: { warn: () => {}, debug: () => {} } }),
+      (error: unknown) =>
+        error instanceof WebhookSpoolError &&
+        error.code === 'ERR_WEBHOOK_SPOOL_LOCKED' &&
+        error.message.includes(dir) &&
+        error.message.includes(`process ${holder.pid}`),
+    );
+  });
+
+  it('takes over the lock of a process that is no longer running, with a warning', (t) => {
+    const dir = tempDir(t);
+    const dead = exitedPid();
+    writeFileSync(join(dir, 'spool.lock'), `${dead}\n`);
+    const { spool, warnings } = open(t, dir);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] as string, new RegExp(`lock of process ${dead}\\b`));
+    assert.equal(readFileSync(join(dir, 'spool.lock'), 'utf8'), `${process.pid}\n`);
+    spool.close();
+    assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith('spool.lock')), []);
+  });
+
+  it('takes over a lock naming its own pid that it does not hold (a restarted container)', (t) => {
+    const dir = tempDir(t);
+    writeFileSync(join(dir, 'spool.lock'), `${process.pid}\n`);
+    const { spool } = open(t, dir);
+    assert.equal(spool.append(event(0)), true);
+  });
+
+  it('reports a directory that cannot be created as ERR_WEBHOOK_SPOOL_IO', (t) => {
+    const file = join(tempDir(t), 'a-file');
+    writeFileSync(file, '');
+    assert.throws(
+      () => openSpool(join(file, 'spool'), { maxBytes: 1000, log: { warn: () => {}, debug: () => {} } }),
+      (error: unknown) => error instanceof WebhookSpoolError && error.code === 'ERR_WEBHOOK_SPOOL_IO',
+    );
+  });
+
+  it('refuses appends and ignores acks after close, leaving the files for the next process', (t) => {
+    const dir = tempDir(t);
+    const { spool } = open(t, dir);
+    appendAll(spool, [event(0)]);
+    spool.close();
+    assert.equal(spool.append(event(1)), false);
+    spool.ack([event(0)]);
+    assert.deepEqual(open(t, dir).spool.recovered, [event(0)]);
+  });
+
+  it('after kill -9, gives back every event whose append had returned', async (t) => {
+    const dir = tempDir(t);
+    const child = spawn(process.execPath, [CHILD, dir, '1000000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let lines = 0;
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) lines++;
+      if (lines >= 3000) child.kill('SIGKILL');
+    });
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('close', (_code, sig) => resolve(sig)));
+    clearTimeout(timer);
+    assert.equal(signal, 'SIGKILL', stderr);
+
+    const printed = stdout.split('\n').slice(0, -1).map((line) => JSON.parse(line) as WebhookEvent);
+    assert.ok(printed.length >= 3000, `${printed.length} events printed before the kill`);
+    const { spool, warnings } = open(t, dir);
+    assert.deepEqual(spool.recovered.slice(0, printed.length), printed);
+    spool.recovered.forEach((e, i) => assert.equal(e.id, `7${String(i).padStart(18, '0')}`));
+    assert.ok(warnings.some((w) => w.includes(`lock of process ${child.pid}`)), warnings.join('\n'));
+  });
+});
