@@ -16,7 +16,6 @@ import { reportResult, scenarioParams, yieldToLoop } from './measure.ts';
 import { BENCH_SIGNATURE_KEY, benchRecord } from './record.ts';
 import type { HotPathParams, HotPathResult, PerConfig } from './types.ts';
 
-
 /** A processor that does nothing: the floor every configuration is compared with. */
 class NoopProcessor implements LogRecordProcessor {
   onEmit(): void {}

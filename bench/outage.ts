@@ -4,14 +4,14 @@
  * processor keeps trying to deliver. Reports the peak memory, how many events the processor
  * holds and how many it dropped, against the queue cap it was configured with.
  */
-import { createServer } from 'node:net';
+
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { WebhookLogRecordProcessor } from '../src/processor.ts';
 import { markUsage, reportResult, scenarioParams, usageSince, yieldToLoop } from './measure.ts';
 import { BENCH_SIGNATURE_KEY, benchRecord } from './record.ts';
 import type { OutageParams, OutageResult } from './types.ts';
-
 
 /** A loopback port that nothing listens on: bound once, then closed. */
 async function closedPort(): Promise<number> {

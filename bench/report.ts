@@ -1,7 +1,7 @@
 /** Turns scenario results into the Markdown tables printed by the runner and kept in BENCHMARKS.md. */
 import type { Machine } from './machine.ts';
 import { OUTAGE_QUEUE_CAP, type Plan } from './plan.ts';
-import type { HotPathResult, ThroughputResult, OutageResult, StepsResult } from './types.ts';
+import type { HotPathResult, OutageResult, StepsResult, ThroughputResult } from './types.ts';
 
 /** One throughput configuration: the median of its repeated runs. */
 export interface ThroughputRow {
@@ -65,7 +65,9 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 }
 
 export function machineSection(machine: Machine, plan: Plan): string {
-  const packages = Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(', ');
+  const packages = Object.entries(machine.packages)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
   return [
     `- Date: ${machine.date} (${plan.name} run)`,
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}`,
@@ -121,19 +123,32 @@ export function outageSection(r: OutageResult): string {
   const dropped = Object.values(r.dropped).reduce((a, b) => a + b, 0);
   const expected = Math.max(0, r.events - r.maxQueueEvents);
   return table(
-    ['Emitted', 'queue cap', 'held at the end', 'held bytes', 'dropped (overflow)', 'expected drops', 'emit time s', 'CPU s', 'peak RSS MiB', 'heap used MiB'],
-    [[
-      int(r.events),
-      `${int(r.maxQueueEvents)} events / ${int(r.maxQueueBytes / 1024 / 1024)} MiB`,
-      int(r.pending),
-      `${fixed(r.pendingBytes / 1024 / 1024)} MiB`,
-      `${int(dropped)} (${int(r.dropped['overflow'] ?? 0)})`,
-      int(expected),
-      fixed(r.wallMillis / 1000, 2),
-      fixed(r.cpuMillis / 1000, 2),
-      int(r.peakRssMiB),
-      int(r.heapUsedMiB),
-    ]],
+    [
+      'Emitted',
+      'queue cap',
+      'held at the end',
+      'held bytes',
+      'dropped (overflow)',
+      'expected drops',
+      'emit time s',
+      'CPU s',
+      'peak RSS MiB',
+      'heap used MiB',
+    ],
+    [
+      [
+        int(r.events),
+        `${int(r.maxQueueEvents)} events / ${int(r.maxQueueBytes / 1024 / 1024)} MiB`,
+        int(r.pending),
+        `${fixed(r.pendingBytes / 1024 / 1024)} MiB`,
+        `${int(dropped)} (${int(r.dropped['overflow'] ?? 0)})`,
+        int(expected),
+        fixed(r.wallMillis / 1000, 2),
+        fixed(r.cpuMillis / 1000, 2),
+        int(r.peakRssMiB),
+        int(r.heapUsedMiB),
+      ],
+    ],
   );
 }
 
@@ -158,7 +173,13 @@ export function growthSection(runs: readonly ThroughputResult[]): string {
 }
 
 /** The project's performance targets against what was measured. */
-export function targetsSection(hot: HotPathResult, ours: ThroughputRow, otlp: readonly ThroughputRow[], raw: ThroughputRow, sdk?: ThroughputRow): string {
+export function targetsSection(
+  hot: HotPathResult,
+  ours: ThroughputRow,
+  otlp: readonly ThroughputRow[],
+  raw: ThroughputRow,
+  sdk?: ThroughputRow,
+): string {
   const { noop, filtered, matched } = hot.medianNanos;
   const filteredShare = (filtered - noop) / noop;
   const rows: [string, string, boolean][] = [
@@ -167,11 +188,18 @@ export function targetsSection(hot: HotPathResult, ours: ThroughputRow, otlp: re
       ratio(ours.eventsPerSecond / row.eventsPerSecond),
       ours.eventsPerSecond >= 2 * row.eventsPerSecond,
     ]),
-    ['Throughput ≥ ½ the raw POST limit', ratio(ours.eventsPerSecond / raw.eventsPerSecond), ours.eventsPerSecond >= 0.5 * raw.eventsPerSecond],
+    [
+      'Throughput ≥ ½ the raw POST limit',
+      ratio(ours.eventsPerSecond / raw.eventsPerSecond),
+      ours.eventsPerSecond >= 0.5 * raw.eventsPerSecond,
+    ],
     ['Filtered-out record adds < 5% to `logger.emit`', `+${fixed(filteredShare * 100)}%`, filteredShare < 0.05],
     ['Matched record adds < 1 µs (median)', `+${int(matched - noop)} ns`, matched - noop < 1000],
   ];
-  const targets = table(['Target', 'Measured', 'Met'], rows.map(([what, value, met]) => [what, value, met ? 'yes' : '**no**']));
+  const targets = table(
+    ['Target', 'Measured', 'Met'],
+    rows.map(([what, value, met]) => [what, value, met ? 'yes' : '**no**']),
+  );
   if (sdk === undefined) return targets;
   return `${targets}
 

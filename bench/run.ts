@@ -17,8 +17,8 @@ import {
   outageSection,
   stepsSection,
   summarize,
-  targetsSection,
   type ThroughputRow,
+  targetsSection,
   throughputSection,
 } from './report.ts';
 import type { HotPathResult, OutageResult, Pipeline, StepsResult, ThroughputResult } from './types.ts';
@@ -41,7 +41,14 @@ function section(title: string, text: string): void {
 }
 const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 
-function throughput(receiver: BenchReceiver, pipeline: Pipeline, events: number, batch: number, webhooks: number, warmup: number): Promise<ThroughputResult> {
+function throughput(
+  receiver: BenchReceiver,
+  pipeline: Pipeline,
+  events: number,
+  batch: number,
+  webhooks: number,
+  warmup: number,
+): Promise<ThroughputResult> {
   return runScenario<ThroughputResult>(
     'throughput.ts',
     { pipeline, url: receiver.url, events, batch, webhooks, chunk: plan.chunk, warmup },
@@ -74,7 +81,11 @@ try {
   const [ours, otlpDefault, otlpLarge, raw, sdk] = rows as [ThroughputRow, ThroughputRow, ThroughputRow, ThroughputRow, ThroughputRow];
   section(`2. Throughput: ${t.events.toLocaleString('en-US')} events`, throughputSection(rows, ours));
 
-  const outage = await runScenario<OutageResult>('outage.ts', { events: plan.outage.events, chunk: plan.chunk, ...OUTAGE_QUEUE_CAP }, SCENARIO_DEADLINE_MILLIS);
+  const outage = await runScenario<OutageResult>(
+    'outage.ts',
+    { events: plan.outage.events, chunk: plan.chunk, ...OUTAGE_QUEUE_CAP },
+    SCENARIO_DEADLINE_MILLIS,
+  );
   section('3. Outage: receiver down', outageSection(outage));
 
   const growth: ThroughputResult[] = [];

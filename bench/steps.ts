@@ -4,13 +4,14 @@
  * event, encoding a batch of fresh events into a body, and signing that body. The best of
  * several rounds is kept, which sheds interference from other processes on the machine.
  */
-import { integerIdKeys } from '../src/records/catalog.ts';
+
 import { resolveWebhookOptions } from '../src/config/config.ts';
 import { encodeBatch } from '../src/delivery/encode.ts';
+import { sign } from '../src/http/sign.ts';
+import { integerIdKeys } from '../src/records/catalog.ts';
 import { toWebhookEvent, type WebhookEvent } from '../src/records/event.ts';
 import { compileEventMatcher } from '../src/records/match.ts';
 import { selectRecord } from '../src/records/select.ts';
-import { sign } from '../src/http/sign.ts';
 import { reportResult, scenarioParams } from './measure.ts';
 import { BENCH_EVENT_TYPE, BENCH_SIGNATURE_KEY, sdkRecord } from './record.ts';
 import type { StepsParams, StepsResult } from './types.ts';

@@ -14,19 +14,14 @@
  *   processor does its work, so the ceiling for every pipeline above.
  */
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import {
-  BatchLogRecordProcessor,
-  LoggerProvider,
-  type LogRecordExporter,
-  type LogRecordProcessor,
-} from '@opentelemetry/sdk-logs';
-import { integerIdKeys } from '../src/records/catalog.ts';
+import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { resolveWebhookOptions } from '../src/config/config.ts';
 import { encodeBatch } from '../src/delivery/encode.ts';
-import { toWebhookEvent } from '../src/records/event.ts';
-import { WebhookLogRecordProcessor } from '../src/processor.ts';
 import { sign } from '../src/http/sign.ts';
 import { createTransport } from '../src/http/transport.ts';
+import { WebhookLogRecordProcessor } from '../src/processor.ts';
+import { integerIdKeys } from '../src/records/catalog.ts';
+import { toWebhookEvent } from '../src/records/event.ts';
 import { markUsage, reportResult, scenarioParams, type Usage, usageSince, yieldToLoop } from './measure.ts';
 import { BENCH_EVENT_TYPE, BENCH_SIGNATURE_KEY, benchRecord, sdkRecord } from './record.ts';
 import type { ReceiverTotals, ThroughputParams, ThroughputResult } from './types.ts';

@@ -69,7 +69,6 @@ export interface ThroughputResult extends Usage {
   readonly dropped?: number;
 }
 
-
 export interface OutageParams {
   readonly events: number;
   readonly chunk: number;

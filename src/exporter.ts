@@ -1,19 +1,19 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { backoffMillis } from './delivery/backoff.ts';
-import { integerIdKeys } from './records/catalog.ts';
-import type { DeliveryResult } from './http/classify-response.ts';
 import { resolveWebhookOptions } from './config/config.ts';
-import { encodeBatch } from './delivery/encode.ts';
-import { toWebhookEvent, type WebhookEvent } from './records/event.ts';
-import { EventQueue } from './delivery/event-queue.ts';
-import { compileEventMatcher, type EventMatcher } from './records/match.ts';
-import type { ResolvedWebhookOptions, WebhookOptions } from './config/options.ts';
 import { warnUnmatchedPatterns, webhookLogger } from './config/diagnostics.ts';
-import { recordSeverity, selectRecord } from './records/select.ts';
+import type { ResolvedWebhookOptions, WebhookOptions } from './config/options.ts';
+import { backoffMillis } from './delivery/backoff.ts';
+import { encodeBatch } from './delivery/encode.ts';
+import { EventQueue } from './delivery/event-queue.ts';
+import type { DeliveryResult } from './http/classify-response.ts';
 import { sign } from './http/sign.ts';
 import { createTransport, type WebhookTransport } from './http/transport.ts';
+import { integerIdKeys } from './records/catalog.ts';
+import { toWebhookEvent, type WebhookEvent } from './records/event.ts';
+import { compileEventMatcher, type EventMatcher } from './records/match.ts';
+import { recordSeverity, selectRecord } from './records/select.ts';
 
 /** Attempts per request (the first and its retries) before an export reports failure. */
 export const EXPORT_ATTEMPTS = 3;

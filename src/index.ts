@@ -1,18 +1,17 @@
-export { eventTypes, findEventType } from './records/catalog.ts';
 export { parseWebhookConfig, resolveWebhookOptions } from './config/config.ts';
 export { parseDuration } from './config/duration.ts';
+export type { WebhookConfigErrorCode } from './config/errors.ts';
 export { WebhookConfigError } from './config/errors.ts';
-export { WebhookLogRecordExporter } from './exporter.ts';
+export type { ResolvedWebhookOptions, WebhookAuthOptions, WebhookLevel, WebhookOptions } from './config/options.ts';
 export { createWebhookProcessors } from './create-webhook-processors.ts';
-export { compileEventMatcher } from './records/match.ts';
-export { WebhookLogRecordProcessor } from './processor.ts';
-export { sign, verifySignature } from './http/sign.ts';
-export { WebhookSpoolError } from './spool/spool.ts';
-
-export type { EventLevel, EventType, EventTypeInfo, EventVersions } from './records/catalog.ts';
 export type { DeliveryStats } from './delivery/delivery.ts';
 export type { DropCounts, DropReason } from './delivery/drops.ts';
-export type { WebhookConfigErrorCode } from './config/errors.ts';
+export { WebhookLogRecordExporter } from './exporter.ts';
+export { sign, verifySignature } from './http/sign.ts';
+export { WebhookLogRecordProcessor } from './processor.ts';
+export type { EventLevel, EventType, EventTypeInfo, EventVersions } from './records/catalog.ts';
+export { eventTypes, findEventType } from './records/catalog.ts';
 export type { EventMatcher } from './records/match.ts';
+export { compileEventMatcher } from './records/match.ts';
 export type { WebhookSpoolErrorCode } from './spool/spool.ts';
-export type { ResolvedWebhookOptions, WebhookAuthOptions, WebhookLevel, WebhookOptions } from './config/options.ts';
+export { WebhookSpoolError } from './spool/spool.ts';

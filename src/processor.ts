@@ -2,17 +2,17 @@ import { join } from 'node:path';
 import type { DiagLogger } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { integerIdKeys } from './records/catalog.ts';
 import { resolveWebhookOptions } from './config/config.ts';
-import { Delivery, type DeliveryStats } from './delivery/delivery.ts';
-import { toWebhookEvent } from './records/event.ts';
 import { warnUnmatchedPatterns, webhookLogger } from './config/diagnostics.ts';
-import { compileEventMatcher, type EventMatcher } from './records/match.ts';
 import type { ResolvedWebhookOptions, WebhookOptions } from './config/options.ts';
 import { redactUrl } from './config/redact.ts';
+import { Delivery, type DeliveryStats } from './delivery/delivery.ts';
+import { createTransport } from './http/transport.ts';
+import { integerIdKeys } from './records/catalog.ts';
+import { toWebhookEvent } from './records/event.ts';
+import { compileEventMatcher, type EventMatcher } from './records/match.ts';
 import { recordSeverity, selectRecord } from './records/select.ts';
 import { openSpool } from './spool/spool.ts';
-import { createTransport } from './http/transport.ts';
 
 /**
  * Sends the log records of one Stalwart-style webhook: records whose event type the webhook

@@ -32,7 +32,10 @@ describe('bad input: clear errors, nothing lost silently, the application unaffe
     logger.emit({ eventName: 'auth.success', attributes: { n: 1, details: 'x'.repeat(100_000) } });
     logger.emit({ eventName: 'auth.success', attributes: { n: 2 } });
     await provider.shutdown();
-    assert.deepEqual(r.requests.map((q) => eventsOf(q.body).map((e) => e.data.n)), [[0], [1], [2]]);
+    assert.deepEqual(
+      r.requests.map((q) => eventsOf(q.body).map((e) => e.data.n)),
+      [[0], [1], [2]],
+    );
     assert.equal(processor.stats().delivered, 3);
   });
 
@@ -76,14 +79,23 @@ describe('bad input: clear errors, nothing lost silently, the application unaffe
     }
     logger.emit({ eventName: 'auth.success' });
     await provider.shutdown();
-    assert.deepEqual(r.requests.flatMap((q) => eventsOf(q.body).map((e) => e.type)), ['auth.success']);
+    assert.deepEqual(
+      r.requests.flatMap((q) => eventsOf(q.body).map((e) => e.type)),
+      ['auth.success'],
+    );
   });
 
   it('never logs the credentials of a URL, even when delivery fails', async () => {
     const r = await receiver({ respond: () => ({ destroy: true }) });
     const url = r.url.replace('http://', 'http://hookuser:S3cretPassw0rd@');
     const output = await captureDiag(async () => {
-      const { provider, logger, processor } = pipeline({ url, events: ['*', 'no.such-event'], throttleMillis: 10, retryMaxMillis: 50, shutdownTimeoutMillis: 300 });
+      const { provider, logger, processor } = pipeline({
+        url,
+        events: ['*', 'no.such-event'],
+        throttleMillis: 10,
+        retryMaxMillis: 50,
+        shutdownTimeoutMillis: 300,
+      });
       logger.emit({ eventName: 'auth.success' });
       while (processor.stats().failedRequests < 3) await sleep(10);
       await provider.shutdown();
@@ -115,6 +127,9 @@ describe('bad input: clear errors, nothing lost silently, the application unaffe
 
   it('rejects header values with CR or LF at config time, naming the header', () => {
     const toml = '[webhook."ops"]\nurl = "https://hooks.example.org/x"\nevents = ["*"]\nheaders = ["X-Team: mail\\r\\nX-Injected: 1"]\n';
-    assert.throws(() => parseWebhookConfig(toml), (error: WebhookConfigError) => error.code === 'ERR_WEBHOOK_INVALID_HEADER' && /webhook\."ops"\.headers/.test(error.message));
+    assert.throws(
+      () => parseWebhookConfig(toml),
+      (error: WebhookConfigError) => error.code === 'ERR_WEBHOOK_INVALID_HEADER' && /webhook\."ops"\.headers/.test(error.message),
+    );
   });
 });

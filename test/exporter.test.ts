@@ -19,7 +19,10 @@ describe('WebhookLogRecordExporter behind the SDK’s processors', () => {
     logger.emit({ eventName: 'auth.failed' });
     await provider.shutdown();
     assert.equal(r.requests.length, 1);
-    assert.deepEqual(eventsOf(r.requests[0]?.body ?? Buffer.alloc(0)).map((e) => e.type), ['auth.success', 'auth.failed']);
+    assert.deepEqual(
+      eventsOf(r.requests[0]?.body ?? Buffer.alloc(0)).map((e) => e.type),
+      ['auth.success', 'auth.failed'],
+    );
     assert.ok(r.requests[0]?.headers['x-signature']);
   });
 

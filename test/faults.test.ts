@@ -115,7 +115,10 @@ describe('fault suite', () => {
     await provider.forceFlush();
     await provider.shutdown();
     const accepted = r.requests.filter((q) => eventsOf(q.body).length <= 2 && q.body.length <= 4_000);
-    assert.deepEqual(accepted.flatMap((q) => eventsOf(q.body).map((e) => e.data.n)), [0, 1, 2, 3]);
+    assert.deepEqual(
+      accepted.flatMap((q) => eventsOf(q.body).map((e) => e.data.n)),
+      [0, 1, 2, 3],
+    );
     assert.equal(processor.stats().dropped['too-large'], 1);
     assert.equal(processor.stats().delivered, 4);
   });
@@ -124,7 +127,14 @@ describe('fault suite', () => {
     const r = await receiver();
     const url = r.url;
     await r.close();
-    const { provider, logger, processor } = pipeline({ url, events: ['*'], throttleMillis: 60_000, lossy: true, maxQueueEvents: 20_000, shutdownTimeoutMillis: 100 });
+    const { provider, logger, processor } = pipeline({
+      url,
+      events: ['*'],
+      throttleMillis: 60_000,
+      lossy: true,
+      maxQueueEvents: 20_000,
+      shutdownTimeoutMillis: 100,
+    });
     for (let i = 0; i < 200_000; i++) logger.emit({ eventName: 'auth.success', attributes: { n: i } });
     const stats = processor.stats();
     assert.ok(stats.pending <= 20_000);
@@ -136,7 +146,14 @@ describe('fault suite', () => {
     const r = await receiver();
     const url = r.url;
     await r.close();
-    const { provider, logger, processor } = pipeline({ url, events: ['*'], throttleMillis: 50, maxQueueEvents: 10_000, maxQueueBytes: 4 * 1024 * 1024, shutdownTimeoutMillis: 200 });
+    const { provider, logger, processor } = pipeline({
+      url,
+      events: ['*'],
+      throttleMillis: 50,
+      maxQueueEvents: 10_000,
+      maxQueueBytes: 4 * 1024 * 1024,
+      shutdownTimeoutMillis: 200,
+    });
     for (let i = 0; i < 100_000; i++) logger.emit({ eventName: 'auth.success', attributes: { accountName: 'jane', n: i } });
     const stats = processor.stats();
     assert.ok(stats.pending <= 10_000, `${stats.pending} pending`);
@@ -157,7 +174,10 @@ describe('fault suite', () => {
     logger.emit({ eventName: 'auth.success', attributes: { n: 1 } });
     await until(() => processor.stats().delivered === 1);
     await provider.shutdown();
-    assert.deepEqual(r.requests.map((q) => eventsOf(q.body).map((e) => e.data.n)), [[0], [1]]);
+    assert.deepEqual(
+      r.requests.map((q) => eventsOf(q.body).map((e) => e.data.n)),
+      [[0], [1]],
+    );
   });
 
   it('lossy = false retries the failed batch', async () => {
@@ -166,13 +186,22 @@ describe('fault suite', () => {
     logger.emit({ eventName: 'auth.success', attributes: { n: 0 } });
     await until(() => processor.stats().delivered === 1);
     await provider.shutdown();
-    assert.deepEqual(r.requests.map((q) => eventsOf(q.body).map((e) => e.data.n)), [[0], [0]]);
+    assert.deepEqual(
+      r.requests.map((q) => eventsOf(q.body).map((e) => e.data.n)),
+      [[0], [0]],
+    );
     assert.equal(processor.stats().dropped.lossy, 0);
   });
 
   it('lossy sheds the oldest non-error events first when the queue is full', async () => {
     const r = await receiver();
-    const { provider, logger, processor } = pipeline({ url: r.url, events: ['*'], throttleMillis: 60_000, lossy: true, maxQueueEvents: 10 });
+    const { provider, logger, processor } = pipeline({
+      url: r.url,
+      events: ['*'],
+      throttleMillis: 60_000,
+      lossy: true,
+      maxQueueEvents: 10,
+    });
     for (let i = 0; i < 5; i++) logger.emit({ eventName: 'auth.error', severityNumber: 17, attributes: { n: `e${i}` } });
     for (let i = 0; i < 20; i++) logger.emit({ eventName: 'auth.success', severityNumber: 9, attributes: { n: i } });
     const stats = processor.stats();
@@ -181,7 +210,11 @@ describe('fault suite', () => {
     await provider.shutdown();
     const ns = deliveredNs(r);
     assert.deepEqual(ns.slice(0, 5), ['e0', 'e1', 'e2', 'e3', 'e4'], 'every error event kept');
-    assert.deepEqual(ns.slice(5), [...Array(ns.length - 5).keys()].map((i) => 20 - (ns.length - 5) + i), 'the newest others kept');
+    assert.deepEqual(
+      ns.slice(5),
+      [...Array(ns.length - 5).keys()].map((i) => 20 - (ns.length - 5) + i),
+      'the newest others kept',
+    );
   });
 
   it('delivers pending events at shutdown', async () => {

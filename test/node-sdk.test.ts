@@ -16,7 +16,10 @@ it('works as one of NodeSDK’s logRecordProcessors', async () => {
     logs.getLogger('app').emit({ eventName: 'queue.locked' });
     await sdk.shutdown();
     const events = r.requests.flatMap((q) => eventsOf(q.body));
-    assert.deepEqual(events.map((e) => [e.type, e.data]), [['auth.success', { accountName: 'jane' }]]);
+    assert.deepEqual(
+      events.map((e) => [e.type, e.data]),
+      [['auth.success', { accountName: 'jane' }]],
+    );
   } finally {
     logs.disable();
     await r.close();

@@ -26,7 +26,15 @@ after(() => {
 describe('the built package', () => {
   it('exports the public API from dist/ as plain JavaScript with type declarations', async () => {
     const api = (await import(pathToFileURL(join(installed, 'dist', 'index.js')).href)) as Record<string, unknown>;
-    for (const name of ['parseWebhookConfig', 'createWebhookProcessors', 'WebhookLogRecordProcessor', 'WebhookLogRecordExporter', 'verifySignature', 'eventTypes', 'WebhookConfigError']) {
+    for (const name of [
+      'parseWebhookConfig',
+      'createWebhookProcessors',
+      'WebhookLogRecordProcessor',
+      'WebhookLogRecordExporter',
+      'verifySignature',
+      'eventTypes',
+      'WebhookConfigError',
+    ]) {
       assert.ok(name in api, name);
     }
     assert.equal((api.eventTypes as unknown[]).length, 700);
@@ -34,7 +42,9 @@ describe('the built package', () => {
   });
 
   it('runs the otel-webhooks binary from the build output', () => {
-    const out = execFileSync(process.execPath, [join(installed, 'bin', 'otel-webhooks.js'), 'events', 'auth.success'], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [join(installed, 'bin', 'otel-webhooks.js'), 'events', 'auth.success'], {
+      encoding: 'utf8',
+    });
     assert.match(out, /auth\.success/);
   });
 });

@@ -14,7 +14,11 @@ describe('what the receiver gets', () => {
   it('is the exact Stalwart body, signed over its bytes', async () => {
     const r = await receiver();
     const { provider, logger } = pipeline({ url: r.url, events: ['auth.*'], signatureKey: 'my-secret-key' });
-    logger.emit({ eventName: 'auth.success', timestamp: new Date('2026-11-22T10:05:14.789Z'), attributes: { accountName: 'jane', remoteIp: '203.0.113.9', remotePort: 993, spanId: '18446744073709551610' } });
+    logger.emit({
+      eventName: 'auth.success',
+      timestamp: new Date('2026-11-22T10:05:14.789Z'),
+      attributes: { accountName: 'jane', remoteIp: '203.0.113.9', remotePort: 993, spanId: '18446744073709551610' },
+    });
     const [request] = await r.waitForRequests(1);
     await provider.shutdown();
     assert.ok(request);
@@ -61,7 +65,16 @@ describe('which records are sent', () => {
   it('sends only the event types the patterns select', async () => {
     const r = await receiver();
     const { provider, logger } = pipeline({ url: r.url, events: ['auth.*', '*.error', 'queue.message-queued'] });
-    for (const eventName of ['auth.success', 'smtp.connection-start', 'message-ingest.error', 'store.data-error', 'queue.message-queued', 'queue.locked', 'auth.failed']) logger.emit({ eventName });
+    for (const eventName of [
+      'auth.success',
+      'smtp.connection-start',
+      'message-ingest.error',
+      'store.data-error',
+      'queue.message-queued',
+      'queue.locked',
+      'auth.failed',
+    ])
+      logger.emit({ eventName });
     logger.emit({ body: 'a plain log line without an event name' });
     await provider.forceFlush();
     await provider.shutdown();
@@ -74,14 +87,17 @@ describe('which records are sent', () => {
     const { provider, logger } = pipeline({
       url: r.url,
       events: ['*'],
-      eventType: (record) => (record.attributes['stalwart.event'] as string | undefined),
+      eventType: (record) => record.attributes['stalwart.event'] as string | undefined,
     });
     logger.emit({ attributes: { 'event.name': 'auth.banned', remoteIp: '203.0.113.9' } });
     logger.emit({ attributes: { 'stalwart.event': 'dsn' } });
     logger.emit({ attributes: { other: 1 } });
     await provider.shutdown();
     const events = r.requests.flatMap((q) => eventsOf(q.body));
-    assert.deepEqual(events.map((e) => e.type), ['auth.banned', 'dsn']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['auth.banned', 'dsn'],
+    );
     assert.deepEqual(events[0]?.data, { remoteIp: '203.0.113.9' });
   });
 
@@ -91,7 +107,10 @@ describe('which records are sent', () => {
     logger.emit({ eventName: 'telemetry.webhook-error' });
     logger.emit({ eventName: 'auth.success' });
     await provider.shutdown();
-    assert.deepEqual(r.requests.flatMap((q) => eventsOf(q.body).map((e) => e.type)), ['auth.success']);
+    assert.deepEqual(
+      r.requests.flatMap((q) => eventsOf(q.body).map((e) => e.type)),
+      ['auth.success'],
+    );
   });
 
   it('applies level as a minimum severity, using the catalog level when a record has none', async () => {
@@ -102,7 +121,10 @@ describe('which records are sent', () => {
     logger.emit({ eventName: 'auth.error' }); // catalog level: error
     logger.emit({ eventName: 'auth.success' }); // catalog level: info
     await provider.shutdown();
-    assert.deepEqual(r.requests.flatMap((q) => eventsOf(q.body).map((e) => e.type)), ['auth.failed', 'auth.error']);
+    assert.deepEqual(
+      r.requests.flatMap((q) => eventsOf(q.body).map((e) => e.type)),
+      ['auth.failed', 'auth.error'],
+    );
   });
 
   it('sends nothing when constructed with enable: false', async () => {
@@ -116,8 +138,13 @@ describe('which records are sent', () => {
 
   it('skips webhooks with enable = false when created from config', async () => {
     const r = await receiver();
-    const processors = createWebhookProcessors(`[webhook."on"]\nurl = "${r.url}"\nevents = ["*"]\n[webhook."off"]\nurl = "${r.url}"\nevents = ["*"]\nenable = false\n`);
-    assert.deepEqual(processors.map((p) => p.id), ['on']);
+    const processors = createWebhookProcessors(
+      `[webhook."on"]\nurl = "${r.url}"\nevents = ["*"]\n[webhook."off"]\nurl = "${r.url}"\nevents = ["*"]\nenable = false\n`,
+    );
+    assert.deepEqual(
+      processors.map((p) => p.id),
+      ['on'],
+    );
     await Promise.all(processors.map((p) => p.shutdown()));
   });
 
@@ -142,12 +169,21 @@ describe('which records are sent', () => {
     assert.equal(memory.getFinishedLogRecords().length, 3);
     assert.deepEqual(memory.getFinishedLogRecords()[0]?.attributes, { accountName: 'jane' });
     await provider.shutdown();
-    assert.deepEqual(r.requests.flatMap((q) => eventsOf(q.body).map((e) => e.type)), ['auth.success']);
+    assert.deepEqual(
+      r.requests.flatMap((q) => eventsOf(q.body).map((e) => e.type)),
+      ['auth.success'],
+    );
   });
 
   it('warns through diag about patterns that match no known event type', () => {
     const warnings: string[] = [];
-    const sink: DiagLogger = { warn: (...args: unknown[]) => warnings.push(args.join(' ')), error() {}, info() {}, debug() {}, verbose() {} };
+    const sink: DiagLogger = {
+      warn: (...args: unknown[]) => warnings.push(args.join(' ')),
+      error() {},
+      info() {},
+      debug() {},
+      verbose() {},
+    };
     diag.setLogger(sink, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
     try {
       const processor = new WebhookLogRecordProcessor({ id: 'typo', url: 'http://127.0.0.1:9/', events: ['auth.success', 'store.ingest'] });
@@ -161,7 +197,13 @@ describe('which records are sent', () => {
 
   it('never throws into the application, even when the eventType mapper does', async () => {
     const r = await receiver();
-    const { provider, logger } = pipeline({ url: r.url, events: ['*'], eventType: () => { throw new Error('boom'); } });
+    const { provider, logger } = pipeline({
+      url: r.url,
+      events: ['*'],
+      eventType: () => {
+        throw new Error('boom');
+      },
+    });
     assert.doesNotThrow(() => logger.emit({ body: 'x' }));
     assert.doesNotThrow(() => logger.emit({ eventName: 42 as unknown as string }));
     await provider.shutdown();
@@ -238,8 +280,14 @@ describe('throttle and batching', () => {
     const { provider, logger } = pipeline({ url: r.url, events: ['*'], throttleMillis: 5_000, maxBatchEvents: 10 });
     for (let i = 0; i < 25; i++) logger.emit({ eventName: 'auth.success', attributes: { n: i } });
     const requests = await r.waitForRequests(3, 3_000);
-    assert.deepEqual(requests.map((q) => eventsOf(q.body).length), [10, 10, 5]);
-    assert.deepEqual(requests.flatMap((q) => eventsOf(q.body).map((e) => e.data.n)), [...Array(25).keys()]);
+    assert.deepEqual(
+      requests.map((q) => eventsOf(q.body).length),
+      [10, 10, 5],
+    );
+    assert.deepEqual(
+      requests.flatMap((q) => eventsOf(q.body).map((e) => e.data.n)),
+      [...Array(25).keys()],
+    );
     await provider.shutdown();
   });
 
@@ -296,7 +344,10 @@ describe('forceFlush and shutdown', () => {
     await provider.forceFlush();
     assert.ok(performance.now() - start < 5_000);
     assert.equal(r.requests.length, 2);
-    assert.deepEqual(eventsOf(r.requests[1]?.body ?? Buffer.alloc(0)).map((e) => e.type), ['auth.failed', 'auth.error']);
+    assert.deepEqual(
+      eventsOf(r.requests[1]?.body ?? Buffer.alloc(0)).map((e) => e.type),
+      ['auth.failed', 'auth.error'],
+    );
     await provider.shutdown();
   });
 

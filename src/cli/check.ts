@@ -1,9 +1,9 @@
-import { findEventType } from '../records/catalog.ts';
 import { resolveWebhookOptions } from '../config/config.ts';
 import { formatDuration } from '../config/duration.ts';
-import { selectedEventTypes, unmatchedPatterns } from '../records/match.ts';
 import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
+import { findEventType } from '../records/catalog.ts';
+import { selectedEventTypes, unmatchedPatterns } from '../records/match.ts';
 import { expectPositionals, parseCommandArgs } from './args.ts';
 import { loadConfig, patternLine } from './config-file.ts';
 import { EXIT_FAILURE, EXIT_OK } from './errors.ts';
@@ -106,12 +106,16 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     out(`  ${label('discard-after')}${formatDuration(resolved.discardAfterMillis)}`);
     out(`  ${label('signing')}${resolved.signatureKey === undefined ? 'none (requests are not signed)' : 'HMAC-SHA256 in X-Signature'}`);
     out(`  ${label('auth')}${describeAuth(resolved, options.auth?.username)}`);
-    out(`  ${label('lossy')}${resolved.lossy ? 'yes: a failed batch is dropped, not retried' : 'no: failed batches are retried until discard-after'}`);
+    out(
+      `  ${label('lossy')}${resolved.lossy ? 'yes: a failed batch is dropped, not retried' : 'no: failed batches are retried until discard-after'}`,
+    );
     if (resolved.level !== undefined) out(`  ${label('level')}${resolved.level} and above`);
     const headers = Object.keys(resolved.headers);
     if (headers.length > 0) out(`  ${label('headers')}${headers.join(', ')}`);
     if (resolved.allowInvalidCerts) out(`  ${label('tls')}${style.yellow('certificates are not verified (allow-invalid-certs)')}`);
-    out(`  ${label('retries')}${resolved.lossy ? 'none (lossy)' : `backoff from the throttle up to ${formatDuration(resolved.retryMaxMillis)}`}`);
+    out(
+      `  ${label('retries')}${resolved.lossy ? 'none (lossy)' : `backoff from the throttle up to ${formatDuration(resolved.retryMaxMillis)}`}`,
+    );
     out(`  ${label('queue')}up to ${plural(resolved.maxQueueEvents, 'event')}, ${formatBytes(resolved.maxQueueBytes)} in memory`);
     out(`  ${label('spool')}${resolved.spoolDir === undefined ? 'none: pending events live in memory only' : resolved.spoolDir}`);
     out(`  ${label('batches')}up to ${plural(resolved.maxBatchEvents, 'event')}, ${formatBytes(resolved.maxBatchBytes)}`);
@@ -135,7 +139,10 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
       });
     }
     if (resolved.url.protocol === 'http:' && resolved.authKind !== 'none' && !isLoopback(resolved.url)) {
-      warnings.push({ line: patternLine(sourceLines, resolved.id, resolved.url.href), text: `${key}.url: credentials would travel unencrypted over http:` });
+      warnings.push({
+        line: patternLine(sourceLines, resolved.id, resolved.url.href),
+        text: `${key}.url: credentials would travel unencrypted over http:`,
+      });
     }
   }
   if (config.webhooks.length === 0) {
@@ -146,7 +153,7 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
   for (const finding of warnings) out(`${where(finding)}: ${style.yellow('warning:')} ${finding.text}`);
   for (const finding of notes) out(`${where(finding)}: ${style.cyan('note:')} ${finding.text}`);
   if (unknownPatterns > 0) {
-    out(style.dim('(Event types outside the catalog still work for an application\'s own events; --strict fails on warnings.)'));
+    out(style.dim("(Event types outside the catalog still work for an application's own events; --strict fails on warnings.)"));
   }
   if (warnings.length + notes.length > 0) out();
 

@@ -1,5 +1,5 @@
-import { SeverityNumber } from '@opentelemetry/api';
 import type { LogRecord } from '@opentelemetry/api';
+import { SeverityNumber } from '@opentelemetry/api';
 
 /** A small deterministic PRNG (mulberry32), so every demo run tells the same story. */
 function random(seed: number): () => number {
@@ -31,27 +31,91 @@ export function mailServerWave(wave: number, size: number): LogRecord[] {
     const roll = next();
     const accountName = pick(ACCOUNTS);
     if (roll < 0.2) {
-      records.push({ eventName: 'auth.success', severityNumber: SeverityNumber.INFO, attributes: { accountName, accountId: ACCOUNTS.indexOf(accountName) + 1, remoteIp: ip(), spanId: span(), type: 'plain' } });
+      records.push({
+        eventName: 'auth.success',
+        severityNumber: SeverityNumber.INFO,
+        attributes: { accountName, accountId: ACCOUNTS.indexOf(accountName) + 1, remoteIp: ip(), spanId: span(), type: 'plain' },
+      });
     } else if (roll < 0.3) {
-      records.push({ eventName: 'auth.failed', severityNumber: SeverityNumber.WARN, attributes: { accountName, remoteIp: ip(), reason: 'invalid credentials', spanId: span() } });
+      records.push({
+        eventName: 'auth.failed',
+        severityNumber: SeverityNumber.WARN,
+        attributes: { accountName, remoteIp: ip(), reason: 'invalid credentials', spanId: span() },
+      });
     } else if (roll < 0.33) {
-      records.push({ eventName: 'security.ip-blocked', severityNumber: SeverityNumber.WARN, attributes: { remoteIp: ip(), remotePort: 40000 + Math.floor(next() * 20000), listenerId: 'smtp', localPort: 25 } });
+      records.push({
+        eventName: 'security.ip-blocked',
+        severityNumber: SeverityNumber.WARN,
+        attributes: { remoteIp: ip(), remotePort: 40000 + Math.floor(next() * 20000), listenerId: 'smtp', localPort: 25 },
+      });
     } else if (roll < 0.35) {
-      records.push({ eventName: 'auth.error', severityNumber: SeverityNumber.ERROR, body: 'directory lookup timed out', attributes: { accountName, causedBy: 'ldap', code: 500 } });
+      records.push({
+        eventName: 'auth.error',
+        severityNumber: SeverityNumber.ERROR,
+        body: 'directory lookup timed out',
+        attributes: { accountName, causedBy: 'ldap', code: 500 },
+      });
     } else if (roll < 0.5) {
       const spam = next() < 0.2;
-      records.push({ eventName: spam ? 'message-ingest.spam' : 'message-ingest.ham', severityNumber: SeverityNumber.INFO, attributes: { accountId: 1 + Math.floor(next() * 5), messageId: `<${Math.floor(next() * 1e9)}@${pick(DOMAINS)}>`, mailboxId: [0], size: 1000 + Math.floor(next() * 90000), elapsed: Math.floor(next() * 40), spanId: span() } });
+      records.push({
+        eventName: spam ? 'message-ingest.spam' : 'message-ingest.ham',
+        severityNumber: SeverityNumber.INFO,
+        attributes: {
+          accountId: 1 + Math.floor(next() * 5),
+          messageId: `<${Math.floor(next() * 1e9)}@${pick(DOMAINS)}>`,
+          mailboxId: [0],
+          size: 1000 + Math.floor(next() * 90000),
+          elapsed: Math.floor(next() * 40),
+          spanId: span(),
+        },
+      });
     } else if (roll < 0.6) {
-      records.push({ eventName: 'queue.message-queued', severityNumber: SeverityNumber.INFO, attributes: { queueId: span(), from: `${accountName}@${pick(DOMAINS)}`, to: [`someone@${pick(DOMAINS)}`], size: 2000 + Math.floor(next() * 50000), nextRetry: '2026-11-25T10:00:00Z', spanId: span() } });
+      records.push({
+        eventName: 'queue.message-queued',
+        severityNumber: SeverityNumber.INFO,
+        attributes: {
+          queueId: span(),
+          from: `${accountName}@${pick(DOMAINS)}`,
+          to: [`someone@${pick(DOMAINS)}`],
+          size: 2000 + Math.floor(next() * 50000),
+          nextRetry: '2026-11-25T10:00:00Z',
+          spanId: span(),
+        },
+      });
     } else if (roll < 0.68) {
       const ok = next() < 0.85;
-      records.push(ok
-        ? { eventName: 'delivery.delivered', severityNumber: SeverityNumber.INFO, attributes: { hostname: `mx.${pick(DOMAINS)}`, to: `someone@${pick(DOMAINS)}`, code: 250, details: '2.0.0 Ok: queued', elapsed: Math.floor(next() * 900), spanId: span() } }
-        : { eventName: 'delivery.failed', severityNumber: SeverityNumber.WARN, attributes: { to: `someone@${pick(DOMAINS)}`, reason: 'mailbox unavailable', queueId: span(), spanId: span() } });
+      records.push(
+        ok
+          ? {
+              eventName: 'delivery.delivered',
+              severityNumber: SeverityNumber.INFO,
+              attributes: {
+                hostname: `mx.${pick(DOMAINS)}`,
+                to: `someone@${pick(DOMAINS)}`,
+                code: 250,
+                details: '2.0.0 Ok: queued',
+                elapsed: Math.floor(next() * 900),
+                spanId: span(),
+              },
+            }
+          : {
+              eventName: 'delivery.failed',
+              severityNumber: SeverityNumber.WARN,
+              attributes: { to: `someone@${pick(DOMAINS)}`, reason: 'mailbox unavailable', queueId: span(), spanId: span() },
+            },
+      );
     } else if (roll < 0.85) {
-      records.push({ eventName: 'smtp.connection-start', severityNumber: SeverityNumber.DEBUG, attributes: { listenerId: 'smtp', remoteIp: ip(), remotePort: 50000, localPort: 25, spanId: span() } });
+      records.push({
+        eventName: 'smtp.connection-start',
+        severityNumber: SeverityNumber.DEBUG,
+        attributes: { listenerId: 'smtp', remoteIp: ip(), remotePort: 50000, localPort: 25, spanId: span() },
+      });
     } else if (roll < 0.93) {
-      records.push({ eventName: 'imap.connection-start', severityNumber: SeverityNumber.DEBUG, attributes: { listenerId: 'imap', remoteIp: ip(), spanId: span() } });
+      records.push({
+        eventName: 'imap.connection-start',
+        severityNumber: SeverityNumber.DEBUG,
+        attributes: { listenerId: 'imap', remoteIp: ip(), spanId: span() },
+      });
     } else {
       records.push({ severityNumber: SeverityNumber.INFO, body: `cache hit ratio ${(next() * 100).toFixed(1)}%` });
     }

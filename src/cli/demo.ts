@@ -3,11 +3,11 @@ import { logs } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { parseWebhookConfig } from '../config/config.ts';
 import { formatDuration } from '../config/duration.ts';
-import { compileEventMatcher } from '../records/match.ts';
 import type { WebhookOptions } from '../config/options.ts';
 import { WebhookLogRecordProcessor } from '../processor.ts';
-import { type ReceivedBatch, type Receiver, startReceiver } from './receiver.ts';
+import { compileEventMatcher } from '../records/match.ts';
 import { mailServerWave } from './demo-events.ts';
+import { type ReceivedBatch, type Receiver, startReceiver } from './receiver.ts';
 
 /** The example configuration the demo runs, in Stalwart's format. */
 export const EXAMPLE_CONFIG: URL = new URL('../../examples/stalwart-webhooks.toml', import.meta.url);
@@ -62,11 +62,15 @@ export async function runDemo(print: (line: string) => void, configText?: string
       const gap = previous === undefined ? 'first' : `${((batch.at - previous) / 1000).toFixed(2)}s after previous`;
       previous = batch.at;
       const verdict = `signature ${batch.signature}, auth ${batch.auth}${batch.problem === undefined ? '' : `, REFUSED: ${batch.problem}`}`;
-      print(`  ${clock(batch.at)}  ${options.id.padEnd(10)} request ${String(batch.index).padStart(2)}  ${String(batch.events.length).padStart(3)} events  (${gap}; ${verdict})`);
+      print(
+        `  ${clock(batch.at)}  ${options.id.padEnd(10)} request ${String(batch.index).padStart(2)}  ${String(batch.events.length).padStart(3)} events  (${gap}; ${verdict})`,
+      );
       print(`           ${countTypes(batch)}`);
     };
     running.push(item);
-    print(`  webhook "${options.id}" → ${local.url}  events ${JSON.stringify(options.events)}  throttle ${formatDuration(item.throttleMillis)}  auth ${processor.options.authKind}  signed ${options.signatureKey === undefined ? 'no' : 'yes'}`);
+    print(
+      `  webhook "${options.id}" → ${local.url}  events ${JSON.stringify(options.events)}  throttle ${formatDuration(item.throttleMillis)}  auth ${processor.options.authKind}  signed ${options.signatureKey === undefined ? 'no' : 'yes'}`,
+    );
   }
 
   const memory = new InMemoryLogRecordExporter();
@@ -109,7 +113,9 @@ export async function runDemo(print: (line: string) => void, configText?: string
     const minGap = gaps.length > 0 ? Math.min(...gaps) : Number.NaN;
     const good = events.length === item.expected && ids.size === events.length && refused === 0 && dropped === 0;
     ok &&= good;
-    print(`  ${good ? 'OK  ' : 'FAIL'} "${item.options.id}": selected ${item.expected}, received ${events.length} in ${item.receiver.batches.length} requests (${ids.size} distinct ids), refused ${refused}, dropped ${dropped}; shortest gap between requests ${Number.isNaN(minGap) ? '-' : `${(minGap / 1000).toFixed(2)}s`} (throttle ${formatDuration(item.throttleMillis)})`);
+    print(
+      `  ${good ? 'OK  ' : 'FAIL'} "${item.options.id}": selected ${item.expected}, received ${events.length} in ${item.receiver.batches.length} requests (${ids.size} distinct ids), refused ${refused}, dropped ${dropped}; shortest gap between requests ${Number.isNaN(minGap) ? '-' : `${(minGap / 1000).toFixed(2)}s`} (throttle ${formatDuration(item.throttleMillis)})`,
+    );
     await item.receiver.close();
   }
   print(ok ? '\nEvery selected event arrived once, signed and authenticated.' : '\nSome events were not delivered.');

@@ -1,5 +1,5 @@
-import { eventTypes, type EventTypeInfo } from '../records/catalog.ts';
 import { WebhookConfigError } from '../config/errors.ts';
+import { type EventTypeInfo, eventTypes } from '../records/catalog.ts';
 import { compileEventMatcher, unmatchedPatterns } from '../records/match.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors.ts';
@@ -43,7 +43,11 @@ export async function runEvents(args: readonly string[], io: CliIo): Promise<num
       const keys = info.keys.length === 0 ? '-' : info.keys.join(', ');
       out(`${style.bold(info.name.padEnd(nameWidth))}  ${level}  ${style.dim(info.versions.padEnd(versionWidth))}  ${keys}`);
     }
-    out(style.dim(`${plural(found.length, 'event type')} ${found.length === 1 ? 'matches' : 'match'} ${patterns.map((p) => JSON.stringify(p)).join(' ')}`));
+    out(
+      style.dim(
+        `${plural(found.length, 'event type')} ${found.length === 1 ? 'matches' : 'match'} ${patterns.map((p) => JSON.stringify(p)).join(' ')}`,
+      ),
+    );
   }
   if (found.length > 0) return EXIT_OK;
 

@@ -1,7 +1,7 @@
-import { type ReceivedBatch, type ReceiverOptions, startReceiver, type Verdict } from './receiver.ts';
 import { durationOption, expectPositionals, integerOption, parseCommandArgs } from './args.ts';
-import { CliError, EXIT_FAILURE, EXIT_OK, UsageError, systemMessage } from './errors.ts';
+import { CliError, EXIT_FAILURE, EXIT_OK, systemMessage, UsageError } from './errors.ts';
 import { type CliIo, lineWriter, plural, type Style, styleFor } from './output.ts';
+import { type ReceivedBatch, type ReceiverOptions, startReceiver, type Verdict } from './receiver.ts';
 
 /** How each request is answered, from --fail and --status. */
 function answerPlan(fail: number | undefined, status: number | undefined): ((request: number) => number) | undefined {
@@ -125,13 +125,19 @@ export async function runListen(args: readonly string[], io: CliIo): Promise<num
     }
     const clock = `+${((batch.at - started) / 1000).toFixed(2)}s`;
     const verdicts = `${verdictText('signature', batch.signature, style)}, ${verdictText('auth', batch.auth, style)}`;
-    say(`${style.bold(`#${batch.index}`)} ${style.dim(clock)}  ${batch.path}  ${plural(batch.events.length, 'event')}  ${outcome}  ${verdicts}`);
+    say(
+      `${style.bold(`#${batch.index}`)} ${style.dim(clock)}  ${batch.path}  ${plural(batch.events.length, 'event')}  ${outcome}  ${verdicts}`,
+    );
     if (batch.events.length > 0) {
       say(`    types  ${typeCounts(batch)}`);
       const ids = batch.events.slice(0, SHOWN_IDS).map((event) => event.id);
       const more = batch.events.length > SHOWN_IDS ? ` … +${batch.events.length - SHOWN_IDS} more` : '';
       const again =
-        repeated === 0 ? '' : repeated === batch.events.length ? style.dim(' (all seen before: a retry)') : style.dim(` (${repeated} seen before)`);
+        repeated === 0
+          ? ''
+          : repeated === batch.events.length
+            ? style.dim(' (all seen before: a retry)')
+            : style.dim(` (${repeated} seen before)`);
       say(`    ids    ${ids.join(', ')}${more}${again}`);
     }
     say(`    total  ${total()}`);

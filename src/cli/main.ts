@@ -50,7 +50,9 @@ async function runCommand(name: string, command: Command, args: readonly string[
       return EXIT_FAILURE;
     }
     // Anything else is a bug: keep the stack for the report.
-    io.stderr.write(`otel-webhooks ${name}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr.write(
+      `otel-webhooks ${name}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return EXIT_FAILURE;
   }
 }

@@ -2,11 +2,11 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { type Attributes, DiagLogLevel, diag } from '@opentelemetry/api';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import type { DeliveryStats } from '../delivery/delivery.ts';
 import { formatDuration } from '../config/duration.ts';
 import type { WebhookOptions } from '../config/options.ts';
-import { WebhookLogRecordProcessor } from '../processor.ts';
 import { redactUrl } from '../config/redact.ts';
+import type { DeliveryStats } from '../delivery/delivery.ts';
+import { WebhookLogRecordProcessor } from '../processor.ts';
 import { durationOption, expectPositionals, parseCommandArgs } from './args.ts';
 import { loadConfig } from './config-file.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, systemMessage, UsageError } from './errors.ts';
@@ -94,7 +94,14 @@ export async function runSend(args: readonly string[], io: CliIo): Promise<numbe
   const errStyle = styleFor(io.stderr, io.env);
   const progress = new ProgressLine(io.stderr);
   const log = (...parts: unknown[]): void => {
-    progress.log(errStyle.dim(parts.map(String).join(': ').replace(/^otel-webhook-exporter /, '')));
+    progress.log(
+      errStyle.dim(
+        parts
+          .map(String)
+          .join(': ')
+          .replace(/^otel-webhook-exporter /, ''),
+      ),
+    );
   };
   diag.setLogger(
     { error: log, warn: log, info: log, debug: log, verbose: log },
@@ -187,7 +194,8 @@ export async function runSend(args: readonly string[], io: CliIo): Promise<numbe
     out(`  webhook ${JSON.stringify(id)}: selected ${stats.accepted} of ${read}: ${parts.join(', ')}`);
   }
   const selected = final.reduce((sum, { stats }) => sum + stats.accepted, 0);
-  if (read > 0 && selected === 0) out(style.yellow('No webhook selected any of the events: check their types against `events` in the config.'));
+  if (read > 0 && selected === 0)
+    out(style.yellow('No webhook selected any of the events: check their types against `events` in the config.'));
   const ok = undelivered === 0 && skipped === 0 && inputProblem === undefined;
   if (undelivered > 0) out(style.red(`${plural(undelivered, 'event')} not delivered.`));
   else if (!ok) out(style.red('Every selected event was delivered, but some input was not read.'));

@@ -1,16 +1,11 @@
 import { parse, TomlError } from 'smol-toml';
+import { compileEventMatcher } from '../records/match.ts';
 import { formatDuration, parseDuration } from './duration.ts';
 import { WebhookConfigError, type WebhookConfigErrorCode } from './errors.ts';
 import { isValidHeaderName, isValidHeaderValue, parseHeaderLine } from './headers.ts';
-import { compileEventMatcher } from '../records/match.ts';
+import { defaultWebhookSettings, type ResolvedWebhookOptions, type WebhookLevel, type WebhookOptions } from './options.ts';
 import { redactUrl } from './redact.ts';
 import { levenshtein } from './suggest.ts';
-import {
-  defaultWebhookSettings,
-  type ResolvedWebhookOptions,
-  type WebhookLevel,
-  type WebhookOptions,
-} from './options.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Naming options in errors. One validation routine serves both sources; a `Locate` names an
@@ -232,13 +227,18 @@ function resolveDuration(input: Input, textOption: string, millisOption: string,
   } else if (millis !== undefined) {
     place = locate(millisOption);
     if (typeof millis !== 'number') fail(place, 'ERR_WEBHOOK_INVALID_TYPE', ` must be a number of milliseconds, got ${show(millis)}`);
-    if (!Number.isInteger(millis) || millis <= 0) fail(place, 'ERR_WEBHOOK_INVALID_DURATION', ` must be a positive integer, got ${show(millis)}`);
+    if (!Number.isInteger(millis) || millis <= 0)
+      fail(place, 'ERR_WEBHOOK_INVALID_DURATION', ` must be a positive integer, got ${show(millis)}`);
     result = millis;
   } else {
     return fallback;
   }
   if (result > MAX_TIMER_MILLIS) {
-    fail(place, 'ERR_WEBHOOK_INVALID_DURATION', ` must be at most ${formatDuration(MAX_TIMER_MILLIS)} (about 24.8 days), got ${show(text ?? millis)}`);
+    fail(
+      place,
+      'ERR_WEBHOOK_INVALID_DURATION',
+      ` must be at most ${formatDuration(MAX_TIMER_MILLIS)} (about 24.8 days), got ${show(text ?? millis)}`,
+    );
   }
   return result;
 }
@@ -336,7 +336,8 @@ function resolveHeaders(value: unknown, hasAuth: boolean, place: Place): Readonl
     if (!isValidHeaderValue(text)) {
       fail(place, 'ERR_WEBHOOK_INVALID_HEADER', `: invalid header value (control characters) in ${showHeader(name, text)}`);
     }
-    if (RESERVED_HEADERS.has(lower)) fail(place, 'ERR_WEBHOOK_RESERVED_HEADER', `: ${show(name)} is set by the exporter and cannot be configured`);
+    if (RESERVED_HEADERS.has(lower))
+      fail(place, 'ERR_WEBHOOK_RESERVED_HEADER', `: ${show(name)} is set by the exporter and cannot be configured`);
     if (lower === 'authorization' && hasAuth) {
       fail(place, 'ERR_WEBHOOK_RESERVED_HEADER', `: ${show(name)} cannot be configured together with auth`);
     }

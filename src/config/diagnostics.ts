@@ -1,4 +1,4 @@
-import { diag, type DiagLogger } from '@opentelemetry/api';
+import { type DiagLogger, diag } from '@opentelemetry/api';
 import { unmatchedPatterns } from '../records/match.ts';
 import type { ResolvedWebhookOptions } from './options.ts';
 

@@ -11,7 +11,7 @@ export function redactUrl(url: URL | string): string {
     parsed = new URL(typeof url === 'string' ? url : url.href);
   } catch {
     // Unparseable: mask everything up to the last `@`, since a password may hold `/` or `#`.
-    return String(url).replace(/^([a-z][a-z\d+.-]*:\/\/)?[^]*@/i, `$1${MASK}@`);
+    return String(url).replace(/^([a-z][a-z\d+.-]*:\/\/)?[\s\S]*@/i, `$1${MASK}@`);
   }
   if (parsed.username === '' && parsed.password === '') return typeof url === 'string' ? url : parsed.href;
   parsed.username = MASK;

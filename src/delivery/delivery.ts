@@ -1,13 +1,13 @@
 import type { DiagLogger } from '@opentelemetry/api';
-import { backoffMillis, clampRetryAfter } from './backoff.ts';
 import type { DeliveryResult } from '../http/classify-response.ts';
+import { sign } from '../http/sign.ts';
+import type { WebhookTransport } from '../http/transport.ts';
+import type { WebhookEvent } from '../records/event.ts';
+import type { Spool } from '../spool/spool.ts';
+import { backoffMillis, clampRetryAfter } from './backoff.ts';
 import { type DropCounts, type DropReason, DropReporter } from './drops.ts';
 import { BatchEncoder } from './encode.ts';
-import type { WebhookEvent } from '../records/event.ts';
 import { EventQueue } from './event-queue.ts';
-import { sign } from '../http/sign.ts';
-import type { Spool } from '../spool/spool.ts';
-import type { WebhookTransport } from '../http/transport.ts';
 
 /** What the delivery engine needs to know of a webhook's options. */
 export interface DeliverySettings {
@@ -342,7 +342,13 @@ export class Delivery {
       const key = this.settings.signatureKey;
       result = await this.transport.send(body, key === undefined ? undefined : sign(body, key));
     } catch (error) {
-      result = { status: 'retryable', statusCode: undefined, retryAfterMillis: undefined, capped: false, message: (error as Error).message };
+      result = {
+        status: 'retryable',
+        statusCode: undefined,
+        retryAfterMillis: undefined,
+        capped: false,
+        message: (error as Error).message,
+      };
     }
     this.inFlight = undefined;
     this.inFlightBytes = 0;

@@ -48,11 +48,7 @@ function statusMessage(statusCode: number): string {
  * 410 stops the webhook; 413 asks for smaller batches; any other status (other 4xx, and
  * 1xx/3xx since redirects are not followed) is retried at the capped interval only.
  */
-export function classifyResponse(
-  statusCode: number,
-  retryAfter: string | undefined,
-  nowMillis: number,
-): DeliveryResult {
+export function classifyResponse(statusCode: number, retryAfter: string | undefined, nowMillis: number): DeliveryResult {
   if (statusCode >= 200 && statusCode <= 299) return { status: 'success', statusCode };
   const message = statusMessage(statusCode);
   if (statusCode === 410) return { status: 'failure', reason: 'gone', statusCode, message };

@@ -1,8 +1,8 @@
 import { getCACertificates } from 'node:tls';
 import { Agent } from 'undici';
-import { classifyResponse, type DeliveryResult } from './classify-response.ts';
 import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
+import { classifyResponse, type DeliveryResult } from './classify-response.ts';
 import { VERSION } from './version.ts';
 
 /** Sends request bodies to one webhook endpoint. */
@@ -22,8 +22,7 @@ const DUMP_LIMIT_BYTES = 128 * 1024;
 const MAX_MESSAGE_LENGTH = 200;
 
 /** Node TLS error codes that mean the server's certificate was not accepted. */
-const CERTIFICATE_ERROR =
-  /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|HOSTNAME_MISMATCH/;
+const CERTIFICATE_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|HOSTNAME_MISMATCH/;
 
 interface InFlight {
   readonly controller: AbortController;
@@ -76,8 +75,7 @@ function describeError(error: unknown, url: URL): string {
       break;
     }
   }
-  const code =
-    typeof current === 'object' && current !== null && 'code' in current ? String(current.code) : '';
+  const code = typeof current === 'object' && current !== null && 'code' in current ? String(current.code) : '';
   let message = current instanceof Error ? current.message : String(current);
   if (message === '') message = code !== '' ? code : 'request failed';
   // Node appends advice after "; " to certificate errors; the reason alone is enough here.
@@ -122,11 +120,7 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
   let closing: Promise<void> | undefined;
   let destroying: Promise<void> | undefined;
 
-  async function attempt(
-    body: Uint8Array,
-    signature: string | undefined,
-    controller: AbortController,
-  ): Promise<DeliveryResult> {
+  async function attempt(body: Uint8Array, signature: string | undefined, controller: AbortController): Promise<DeliveryResult> {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;

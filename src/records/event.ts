@@ -98,12 +98,7 @@ function writeAttributes(attributes: Record<string, unknown>, integerKeys: Integ
  * attributes first, then aliases (looked up when the attributes have an aliased key), then
  * body fields, each key written once.
  */
-function writeMerged(
-  attributes: Record<string, unknown>,
-  body: unknown,
-  hasAlias: boolean,
-  integerKeys: IntegerKeys,
-): string {
+function writeMerged(attributes: Record<string, unknown>, body: unknown, hasAlias: boolean, integerKeys: IntegerKeys): string {
   let out = '';
   const written = new Set<string>();
   const add = (key: string, value: unknown): void => {
@@ -149,12 +144,7 @@ function writeData(record: ReadableLogRecord, integerKeys: IntegerKeys): string 
  * Copies a log record into a webhook event. Called during `onEmit`, while the record may still
  * change, so everything needed later is serialized here; the record is never modified.
  */
-export function toWebhookEvent(
-  record: ReadableLogRecord,
-  type: string,
-  severity: number,
-  integerKeys: IntegerKeys,
-): WebhookEvent {
+export function toWebhookEvent(record: ReadableLogRecord, type: string, severity: number, integerKeys: IntegerKeys): WebhookEvent {
   const now = Date.now();
   const id = nextEventId(now);
   const json = `{"id":"${id}${createdAtText(epochMillis(record))}${typeText(type)}${writeData(record, integerKeys)}}}`;

@@ -97,12 +97,7 @@ export function writeValue(
   }
 }
 
-function writeObject(
-  value: object,
-  integerKeys: IntegerKeys,
-  depth: number,
-  ancestors: object[] | undefined,
-): string {
+function writeObject(value: object, integerKeys: IntegerKeys, depth: number, ancestors: object[] | undefined): string {
   if (value instanceof Uint8Array) {
     return `"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"`;
   }
@@ -131,12 +126,7 @@ function writeObject(
   return out;
 }
 
-function writeEntries(
-  entries: Iterable<[unknown, unknown]>,
-  integerKeys: IntegerKeys,
-  depth: number,
-  stack: object[],
-): string {
+function writeEntries(entries: Iterable<[unknown, unknown]>, integerKeys: IntegerKeys, depth: number, stack: object[]): string {
   let out = '{';
   for (const [k, v] of entries) {
     const name = String(k);

@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
-import { eventTypes } from './catalog.ts';
 import { WebhookConfigError } from '../config/errors.ts';
 import { nearest } from '../config/suggest.ts';
+import { eventTypes } from './catalog.ts';
 
 /** Decides whether an event type goes to a webhook. */
 export interface EventMatcher {
@@ -50,11 +50,7 @@ function compilePattern(pattern: string, key: string): Predicate {
     isMatch = picomatch(pattern, { dot: true, strictBrackets: true });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new WebhookConfigError(
-      'ERR_WEBHOOK_INVALID_PATTERN',
-      key,
-      `${key}: invalid event pattern ${JSON.stringify(pattern)}: ${reason}`,
-    );
+    throw new WebhookConfigError('ERR_WEBHOOK_INVALID_PATTERN', key, `${key}: invalid event pattern ${JSON.stringify(pattern)}: ${reason}`);
   }
   return (type) => isMatch(type);
 }
@@ -81,19 +77,14 @@ const defaultKeyLabel = (index: number): string => `events[${index}]`;
  * {@link webhookErrorEventType} is never selected. Matching is case-sensitive.
  * Throws {@link WebhookConfigError} `ERR_WEBHOOK_INVALID_PATTERN` naming `keyLabel(index)`.
  */
-export function compileEventMatcher(
-  patterns: readonly string[],
-  keyLabel: (index: number) => string = defaultKeyLabel,
-): EventMatcher {
+export function compileEventMatcher(patterns: readonly string[], keyLabel: (index: number) => string = defaultKeyLabel): EventMatcher {
   const compiled = compileAll(patterns, keyLabel);
   const includes = compiled.filter((pattern) => !pattern.exclude).map((pattern) => pattern.test);
   const excludes = compiled.filter((pattern) => pattern.exclude).map((pattern) => pattern.test);
   const includeAll = includes.length === 0 && excludes.length > 0;
 
   const decide = (type: string): boolean =>
-    type !== webhookErrorEventType &&
-    (includeAll || includes.some((test) => test(type))) &&
-    !excludes.some((test) => test(type));
+    type !== webhookErrorEventType && (includeAll || includes.some((test) => test(type))) && !excludes.some((test) => test(type));
 
   const cache = new Map<string, boolean>();
   // The SDK asks `enabled()` and then `onEmit()` about the same type, back to back.

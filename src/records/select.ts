@@ -1,7 +1,7 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { findEventType } from './catalog.ts';
 import type { EventMatcher } from './match.ts';
-import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { levelSeverity } from './severity.ts';
 
 /**
@@ -31,11 +31,7 @@ export function recordSeverity(record: ReadableLogRecord, type: string): number 
  * The type of a record this webhook sends, or undefined. For records it does not send this
  * costs a property read or two and one Map lookup, and allocates nothing.
  */
-export function selectRecord(
-  record: ReadableLogRecord,
-  options: ResolvedWebhookOptions,
-  matcher: EventMatcher,
-): string | undefined {
+export function selectRecord(record: ReadableLogRecord, options: ResolvedWebhookOptions, matcher: EventMatcher): string | undefined {
   const type = recordEventType(record, options);
   if (type === undefined || !matcher.matches(type)) return undefined;
   if (options.minSeverity > 0 && recordSeverity(record, type) < options.minSeverity) return undefined;

@@ -67,8 +67,7 @@ export function decodeRecord(bytes: Buffer): SpoolRecord | undefined {
     }
     if (text[0] === 'A') {
       const tab = text.indexOf('\t', 2);
-      const event =
-        tab < 0 ? toEvent(JSON.parse(text.slice(2)), undefined) : toEvent(JSON.parse(text.slice(2, tab)), text.slice(tab + 1));
+      const event = tab < 0 ? toEvent(JSON.parse(text.slice(2)), undefined) : toEvent(JSON.parse(text.slice(2, tab)), text.slice(tab + 1));
       return event === undefined ? undefined : { kind: 'append', event };
     }
   } catch {

@@ -6,8 +6,8 @@ import { acquireSpoolLock, type SpoolLock } from './lock.ts';
 import { encodeAck, encodeAppend } from './record.ts';
 import { readSpool, type SpoolContents, segmentPath } from './segments.ts';
 
-export { WebhookSpoolError } from './errors.ts';
 export type { WebhookSpoolErrorCode } from './errors.ts';
+export { WebhookSpoolError } from './errors.ts';
 
 export interface SpoolOptions {
   /** Most bytes of unacknowledged records kept; append() refuses beyond it. */
@@ -218,16 +218,13 @@ class FileSpool implements Spool {
    * that never run past the end of a segment by more than one record; `placed` hears where
    * each record went once it is written.
    */
-  private rewrite(
-    events: readonly WebhookEvent[],
-    placed: (event: WebhookEvent, segment: Segment, recordBytes: number) => void,
-  ): void {
+  private rewrite(events: readonly WebhookEvent[], placed: (event: WebhookEvent, segment: Segment, recordBytes: number) => void): void {
     let records: Buffer[] = [];
     let chunk: WebhookEvent[] = [];
     let chunkBytes = 0;
     const flush = (): void => {
       const segment = this.write(records.length === 1 ? (records[0] as Buffer) : Buffer.concat(records, chunkBytes));
-      chunk.forEach((event, i) => placed(event, segment, (records[i] as Buffer).length));
+      for (let i = 0; i < chunk.length; i++) placed(chunk[i] as WebhookEvent, segment, (records[i] as Buffer).length);
       records = [];
       chunk = [];
       chunkBytes = 0;
@@ -320,12 +317,15 @@ class FileSpool implements Spool {
     this.log.debug(`spool ${this.directory}: compacting ${this.entries.size} pending events`);
     try {
       this.rotate();
-      this.rewrite([...this.entries.values()].map((entry) => entry.event), (event, segment) => {
-        const entry = this.entries.get(event.id) as Entry;
-        entry.segment.pending--;
-        entry.segment = segment;
-        segment.pending++;
-      });
+      this.rewrite(
+        [...this.entries.values()].map((entry) => entry.event),
+        (event, segment) => {
+          const entry = this.entries.get(event.id) as Entry;
+          entry.segment.pending--;
+          entry.segment = segment;
+          segment.pending++;
+        },
+      );
       this.syncActive();
       this.syncDirectory();
     } catch (error) {
@@ -360,7 +360,12 @@ export function openSpool(directory: string, options: SpoolOptions): Spool {
   }
   const lock = acquireSpoolLock(absolute, (text) => options.log.warn(text));
   try {
-    return new FileSpool(absolute, options, lock, readSpool(absolute, (text) => options.log.warn(text)));
+    return new FileSpool(
+      absolute,
+      options,
+      lock,
+      readSpool(absolute, (text) => options.log.warn(text)),
+    );
   } catch (error) {
     lock.release();
     throw new WebhookSpoolError('ERR_WEBHOOK_SPOOL_IO', absolute, `cannot open spool ${absolute}: ${message(error)}`, {

@@ -7,7 +7,9 @@ import { fixture, runCli } from '../helpers/cli.ts';
 
 /** 1-based number of the first line of `file` that contains `text`. */
 function lineOf(file: string, text: string): number {
-  const index = readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes(text));
+  const index = readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes(text));
   assert.notEqual(index, -1, `${text} not in ${file}`);
   return index + 1;
 }
@@ -23,7 +25,12 @@ describe('otel-webhooks check', () => {
     assert.ok(unknown !== undefined && unknown.suggestions.length > 0);
     const warning = result.stdout.split('\n').find((line) => line.includes('warning:'));
     assert.ok(warning !== undefined, result.stdout);
-    assert.ok(warning.startsWith(`${file}:${lineOf(file, '"store.ingest"')}: warning: webhook."my-webhook".events: "store.ingest" is not a known event type`), warning);
+    assert.ok(
+      warning.startsWith(
+        `${file}:${lineOf(file, '"store.ingest"')}: warning: webhook."my-webhook".events: "store.ingest" is not a known event type`,
+      ),
+      warning,
+    );
     for (const suggestion of unknown.suggestions) assert.ok(warning.includes(`"${suggestion}"`), warning);
   });
 
@@ -31,7 +38,12 @@ describe('otel-webhooks check', () => {
     const result = await runCli(['check', fixture('seed-newer.toml')]);
     assert.equal(result.code, 0, result.stderr);
     const field = (name: string): string | undefined =>
-      result.stdout.split('\n').find((line) => line.trimStart().startsWith(`${name} `))?.trim().slice(name.length).trim();
+      result.stdout
+        .split('\n')
+        .find((line) => line.trimStart().startsWith(`${name} `))
+        ?.trim()
+        .slice(name.length)
+        .trim();
     assert.equal(field('url'), 'https://example.com/webhook');
     assert.equal(field('throttle'), '1s');
     assert.equal(field('timeout'), '30s');
@@ -59,15 +71,12 @@ describe('otel-webhooks check', () => {
     const result = await runCli(['check', file]);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
-    assert.ok(
-      result.stderr.startsWith(`${file}:${lineOf(file, 'throttle')}: webhook."alerts".throttle: `),
-      result.stderr,
-    );
+    assert.ok(result.stderr.startsWith(`${file}:${lineOf(file, 'throttle')}: webhook."alerts".throttle: `), result.stderr);
     assert.ok(result.stderr.includes('"1m30s"'), result.stderr);
     assert.doesNotMatch(result.stderr, STACK_FRAME);
   });
 
-  test('an invalid glob in events exits 1 with file, line and the pattern\'s key', async () => {
+  test("an invalid glob in events exits 1 with file, line and the pattern's key", async () => {
     const file = fixture('cli/bad-pattern.toml');
     const result = await runCli(['check', file]);
     assert.equal(result.code, 1);
@@ -133,7 +142,7 @@ describe('otel-webhooks (no command)', () => {
   test('without a command it prints usage with the exit codes to stderr and exits 2', async () => {
     const result = await runCli([]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /Commands:[^]*check[^]*listen[^]*send[^]*events[^]*demo/);
+    assert.match(result.stderr, /Commands:[\s\S]*check[\s\S]*listen[\s\S]*send[\s\S]*events[\s\S]*demo/);
     assert.match(result.stderr, /Exit codes:/);
   });
 

@@ -50,11 +50,24 @@ describe('otel-webhooks listen + send', () => {
     const stopped = await listener.stop();
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.match(stopped.stdout, /#1 .* \/hook .* 200 accepted\s+signature ok, auth ok/);
-    assert.match(stopped.stdout, new RegExp(`Stopped after .*${expected.length} events accepted, ${expected.length} distinct ids, 0 duplicates`));
+    assert.match(
+      stopped.stdout,
+      new RegExp(`Stopped after .*${expected.length} events accepted, ${expected.length} distinct ids, 0 duplicates`),
+    );
   });
 
   test('listen --fail 2 makes the sender retry; every event arrives once, with the same ids', async (t) => {
-    const listener = await startListener(['--port', '0', '--fail', '2', '--json', '--signature-key', 'fast-signing-key', '--token', 'fast-token']);
+    const listener = await startListener([
+      '--port',
+      '0',
+      '--fail',
+      '2',
+      '--json',
+      '--signature-key',
+      'fast-signing-key',
+      '--token',
+      'fast-token',
+    ]);
     t.after(() => listener.stop());
     const events = fixture('cli/events.ndjson');
     const expected = selectedTypes(events, ['auth.*', 'message-ingest.*']);
@@ -96,7 +109,15 @@ describe('otel-webhooks listen + send', () => {
   test('a wrong signature key is refused: send exits 1 after --wait, listen exits 1', async (t) => {
     const listener = await startListener(['--port', '0', '--signature-key', 'another-key']);
     t.after(() => listener.stop());
-    const sent = await runCli(['send', fixture('cli/fast-retry.toml'), fixture('cli/events.ndjson'), '--url', listener.url, '--wait', '1s']);
+    const sent = await runCli([
+      'send',
+      fixture('cli/fast-retry.toml'),
+      fixture('cli/events.ndjson'),
+      '--url',
+      listener.url,
+      '--wait',
+      '1s',
+    ]);
     assert.equal(sent.code, 1, sent.stdout + sent.stderr);
     assert.match(sent.stdout, /still pending after 1s: not delivered/);
     assert.match(sent.stdout, /\d+ events not delivered\./);
@@ -116,7 +137,10 @@ describe('otel-webhooks listen + send', () => {
       .split('\n')
       .filter((line) => line.includes(': skipped: '))
       .map((line) => line.slice(0, line.indexOf(': skipped: ')));
-    assert.deepEqual(skipped, [3, 4, 5, 6, 7].map((line) => `${events}:${line}`));
+    assert.deepEqual(
+      skipped,
+      [3, 4, 5, 6, 7].map((line) => `${events}:${line}`),
+    );
     assert.match(sent.stdout, /Read 3 events from .*\(5 malformed lines skipped\)/);
 
     const stopped = await listener.stop();

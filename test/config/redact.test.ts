@@ -3,10 +3,7 @@ import { test } from 'node:test';
 import { redactUrl } from '../../src/config/redact.ts';
 
 test('user and password in a URL are replaced by ***', () => {
-  assert.equal(
-    redactUrl('https://jane:s3cret@hooks.example.com/in?x=1'),
-    'https://***@hooks.example.com/in?x=1',
-  );
+  assert.equal(redactUrl('https://jane:s3cret@hooks.example.com/in?x=1'), 'https://***@hooks.example.com/in?x=1');
 });
 
 test('a user name alone is hidden too, since it may be a token', () => {

@@ -4,7 +4,11 @@ import { backoffMillis, clampRetryAfter, MAX_RETRY_AFTER_MILLIS } from '../../sr
 
 describe('retry backoff', () => {
   it('is never shorter than the throttle window', () => {
-    for (const attempt of [1, 2, 5]) assert.equal(backoffMillis(attempt, 1_000, 60_000, () => 0), 1_000);
+    for (const attempt of [1, 2, 5])
+      assert.equal(
+        backoffMillis(attempt, 1_000, 60_000, () => 0),
+        1_000,
+      );
   });
 
   it('grows exponentially from the throttle window at most', () => {
@@ -13,7 +17,10 @@ describe('retry backoff', () => {
   });
 
   it('is capped by retry-max, even after very many attempts', () => {
-    assert.equal(backoffMillis(1_000, 1_000, 60_000, () => 0.999_999), 59_999);
+    assert.equal(
+      backoffMillis(1_000, 1_000, 60_000, () => 0.999_999),
+      59_999,
+    );
   });
 
   it('spreads retries over the whole range (full jitter)', () => {

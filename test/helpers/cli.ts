@@ -23,7 +23,11 @@ interface Collected {
   readonly exit: Promise<CliResult>;
 }
 
-function launch(args: readonly string[], timeoutMillis: number, env: NodeJS.ProcessEnv | undefined): { child: ChildProcess; out: Collected } {
+function launch(
+  args: readonly string[],
+  timeoutMillis: number,
+  env: NodeJS.ProcessEnv | undefined,
+): { child: ChildProcess; out: Collected } {
   const child = spawn(process.execPath, [CLI_MAIN, ...args], {
     env: { ...process.env, NO_COLOR: '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -95,7 +99,11 @@ export async function startListener(args: readonly string[]): Promise<Listener> 
   const urlPattern = /Listening on (http:\/\/\S+?)\/? /;
   const text = (): string => out.stdout + out.stderr;
   try {
-    await poll(() => urlPattern.test(text()) || ended !== undefined, 10_000, () => `the listener's URL in:\n${text()}`);
+    await poll(
+      () => urlPattern.test(text()) || ended !== undefined,
+      10_000,
+      () => `the listener's URL in:\n${text()}`,
+    );
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
@@ -106,7 +114,11 @@ export async function startListener(args: readonly string[]): Promise<Listener> 
     url,
     output: () => ({ stdout: out.stdout, stderr: out.stderr }),
     waitFor: (predicate, timeoutMillis = 10_000) =>
-      poll(() => predicate({ stdout: out.stdout, stderr: out.stderr }), timeoutMillis, () => `listener output:\n${text()}`),
+      poll(
+        () => predicate({ stdout: out.stdout, stderr: out.stderr }),
+        timeoutMillis,
+        () => `listener output:\n${text()}`,
+      ),
     stop: () => {
       if (ended === undefined) child.kill('SIGTERM');
       return out.exit;

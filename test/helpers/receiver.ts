@@ -115,9 +115,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     answer(incoming, response).catch(() => incoming.socket.destroy());
   };
   const tls = options.tls === true;
-  const server: Server = tls
-    ? createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, onRequest)
-    : createHttpServer(onRequest);
+  const server: Server = tls ? createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, onRequest) : createHttpServer(onRequest);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -139,11 +137,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(
-            new Error(
-              `receiver expected ${n} request(s) within ${timeoutMillis} ms but got ${requests.length}`,
-            ),
-          );
+          reject(new Error(`receiver expected ${n} request(s) within ${timeoutMillis} ms but got ${requests.length}`));
         }, timeoutMillis);
         const waiter: Waiter = {
           count: n,

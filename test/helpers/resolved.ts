@@ -4,10 +4,7 @@ import { defaultWebhookSettings, type ResolvedWebhookOptions } from '../../src/c
  * A complete resolved webhook configuration for tests, with the documented defaults and
  * `overrides` applied; it does not go through configuration parsing.
  */
-export function resolvedOptions(
-  url: string,
-  overrides: Partial<ResolvedWebhookOptions> = {},
-): ResolvedWebhookOptions {
+export function resolvedOptions(url: string, overrides: Partial<ResolvedWebhookOptions> = {}): ResolvedWebhookOptions {
   return Object.freeze({
     ...defaultWebhookSettings(),
     id: 'test',

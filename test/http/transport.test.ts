@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { test, type TestContext } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import type { ResolvedWebhookOptions } from '../../src/config/options.ts';
 import { createTransport, type WebhookTransport } from '../../src/http/transport.ts';
 import { VERSION } from '../../src/http/version.ts';
+import { type Receiver, type ReceiverOptions, startReceiver } from '../helpers/receiver.ts';
 import { resolvedOptions } from '../helpers/resolved.ts';
-import { startReceiver, type Receiver, type ReceiverOptions } from '../helpers/receiver.ts';
 
-const BODY = new TextEncoder().encode(
-  '{"events":[{"id":"1","type":"auth.success","data":{"accountName":"Zoë ✓"}}]}',
-);
+const BODY = new TextEncoder().encode('{"events":[{"id":"1","type":"auth.success","data":{"accountName":"Zoë ✓"}}]}');
 
 async function setUp(
   t: TestContext,
@@ -50,11 +48,15 @@ test('the query string of the URL is kept in the request path', async (t) => {
 });
 
 test('content type, length, signature, authorization, user agent and custom headers are sent', async (t) => {
-  const { receiver, transport } = await setUp(t, {}, {
-    authorization: 'Bearer t0ken',
-    authKind: 'bearer',
-    headers: { 'X-Tenant': 'blue', 'X-Trace': 'a b c' },
-  });
+  const { receiver, transport } = await setUp(
+    t,
+    {},
+    {
+      authorization: 'Bearer t0ken',
+      authKind: 'bearer',
+      headers: { 'X-Tenant': 'blue', 'X-Trace': 'a b c' },
+    },
+  );
   await transport.send(BODY, 'c2lnbmF0dXJl');
   const headers = receiver.requests[0]?.headers;
   assert.equal(headers?.['content-type'], 'application/json');
@@ -140,8 +142,7 @@ test('a 413 answer is a "too-large" failure', async (t) => {
 
 test('a redirect is not followed: the other URL receives nothing', async (t) => {
   const { receiver, transport } = await setUp(t, {
-    respond: (request) =>
-      request.path === '/hook' ? { status: 302, headers: { Location: '/elsewhere' } } : {},
+    respond: (request) => (request.path === '/hook' ? { status: 302, headers: { Location: '/elsewhere' } } : {}),
   });
   const result = await transport.send(BODY, undefined);
   assert.equal(result.status, 'retryable');
@@ -154,9 +155,13 @@ test('a redirect is not followed: the other URL receives nothing', async (t) => 
 });
 
 test('a receiver slower than the timeout gives a retryable timeout soon after it', async (t) => {
-  const { transport } = await setUp(t, { respond: () => ({ delayMillis: 5_000 }) }, {
-    timeoutMillis: 200,
-  });
+  const { transport } = await setUp(
+    t,
+    { respond: () => ({ delayMillis: 5_000 }) },
+    {
+      timeoutMillis: 200,
+    },
+  );
   const started = performance.now();
   const result = await transport.send(BODY, undefined);
   const elapsed = performance.now() - started;
@@ -184,17 +189,12 @@ test('a refused connection is retryable and says so', async (t) => {
   t.after(() => transport.destroy());
   const result = await transport.send(BODY, undefined);
   assert.equal(result.status, 'retryable');
-  assert.equal(
-    result.status === 'retryable' && result.message,
-    `connect ECONNREFUSED 127.0.0.1:${port}`,
-  );
+  assert.equal(result.status === 'retryable' && result.message, `connect ECONNREFUSED 127.0.0.1:${port}`);
 });
 
 test('a network error message never shows URL credentials', async (t) => {
   const port = await closedPort();
-  const transport = createTransport(
-    resolvedOptions(`http://hook-user:hook-pass@127.0.0.1:${port}/hook`),
-  );
+  const transport = createTransport(resolvedOptions(`http://hook-user:hook-pass@127.0.0.1:${port}/hook`));
   t.after(() => transport.destroy());
   const result = await transport.send(BODY, undefined);
   assert.ok(result.status === 'retryable');

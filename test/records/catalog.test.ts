@@ -96,9 +96,16 @@ describe('events.tsv validation', () => {
 
 describe('catalog contents', () => {
   test('has one entry per TSV row, in TSV order', () => {
-    const names = tsv.trim().split('\n').slice(1).map((line) => line.split('\t')[0]);
+    const names = tsv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split('\t')[0]);
     assert.equal(eventTypes.length, 700);
-    assert.deepEqual(eventTypes.map((info) => info.name), names);
+    assert.deepEqual(
+      eventTypes.map((info) => info.name),
+      names,
+    );
   });
 
   test('every entry has a unique dotted name, a description, a known level and camelCase keys', () => {

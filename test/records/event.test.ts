@@ -56,7 +56,12 @@ describe('event envelope', () => {
 describe('event data from attributes', () => {
   it('keeps strings, integers, floats and booleans as JSON values', () => {
     assert.deepEqual(data({ attributes: { accountName: 'jane', remotePort: 993, elapsed: 12, ratio: 0.25, tls: true, strict: false } }), {
-      accountName: 'jane', remotePort: 993, elapsed: 12, ratio: 0.25, tls: true, strict: false,
+      accountName: 'jane',
+      remotePort: 993,
+      elapsed: 12,
+      ratio: 0.25,
+      tls: true,
+      strict: false,
     });
   });
 
@@ -70,12 +75,16 @@ describe('event data from attributes', () => {
 
   it('writes arrays and maps recursively', () => {
     assert.deepEqual(data({ attributes: { to: ['a@x', 'b@y'], result: { code: 250, tags: [1, 'two', true] } } }), {
-      to: ['a@x', 'b@y'], result: { code: 250, tags: [1, 'two', true] },
+      to: ['a@x', 'b@y'],
+      result: { code: 250, tags: [1, 'two', true] },
     });
   });
 
   it('omits keys without a value and never writes event.name', () => {
-    assert.equal(dataText({ attributes: { 'event.name': 'auth.success', gone: undefined, fn: () => 1, sym: Symbol('s'), keep: null } }), '{"keep":null}');
+    assert.equal(
+      dataText({ attributes: { 'event.name': 'auth.success', gone: undefined, fn: () => 1, sym: Symbol('s'), keep: null } }),
+      '{"keep":null}',
+    );
   });
 
   it('writes decimal-digit strings under 64-bit id keys as exact JSON integers', () => {
@@ -84,7 +93,10 @@ describe('event data from attributes', () => {
   });
 
   it('keeps id strings that are not unsigned 64-bit integers as strings', () => {
-    assert.equal(dataText({ attributes: { spanId: '18446744073709551616', queueId: '0x1f', changeId: '007' } }), '{"spanId":"18446744073709551616","queueId":"0x1f","changeId":"007"}');
+    assert.equal(
+      dataText({ attributes: { spanId: '18446744073709551616', queueId: '0x1f', changeId: '007' } }),
+      '{"spanId":"18446744073709551616","queueId":"0x1f","changeId":"007"}',
+    );
   });
 
   it('writes bigints exactly', () => {
@@ -112,9 +124,24 @@ describe('event data from attributes', () => {
   });
 
   it('maps OTel semantic-convention keys to Stalwart keys when the Stalwart key is absent', () => {
-    assert.deepEqual(data({ attributes: { 'client.address': '203.0.113.9', 'client.port': 51000, 'server.address': '192.0.2.1', 'server.port': 993, 'user.name': 'jane' } }), {
-      remoteIp: '203.0.113.9', remotePort: 51000, localIp: '192.0.2.1', localPort: 993, accountName: 'jane',
-    });
+    assert.deepEqual(
+      data({
+        attributes: {
+          'client.address': '203.0.113.9',
+          'client.port': 51000,
+          'server.address': '192.0.2.1',
+          'server.port': 993,
+          'user.name': 'jane',
+        },
+      }),
+      {
+        remoteIp: '203.0.113.9',
+        remotePort: 51000,
+        localIp: '192.0.2.1',
+        localPort: 993,
+        accountName: 'jane',
+      },
+    );
   });
 
   it('prefers the Stalwart key over its semantic-convention twin', () => {
@@ -122,12 +149,18 @@ describe('event data from attributes', () => {
   });
 
   it('turns a string body into details unless a details attribute exists', () => {
-    assert.deepEqual(data({ body: 'login from new device', attributes: { accountName: 'jane' } }), { accountName: 'jane', details: 'login from new device' });
+    assert.deepEqual(data({ body: 'login from new device', attributes: { accountName: 'jane' } }), {
+      accountName: 'jane',
+      details: 'login from new device',
+    });
     assert.deepEqual(data({ body: 'ignored', attributes: { details: 'kept' } }), { details: 'kept' });
   });
 
   it('adds the fields of a map body that the attributes do not have', () => {
-    assert.deepEqual(data({ body: { reason: 'quota', accountName: 'other' } as never, attributes: { accountName: 'jane' } }), { accountName: 'jane', reason: 'quota' });
+    assert.deepEqual(data({ body: { reason: 'quota', accountName: 'other' } as never, attributes: { accountName: 'jane' } }), {
+      accountName: 'jane',
+      reason: 'quota',
+    });
   });
 
   it('copies the record: later changes to its attributes do not change the event', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { eventTypes } from '../../src/records/catalog.ts';
 import { WebhookConfigError } from '../../src/config/errors.ts';
-import { compileEventMatcher, maxCachedDecisions, selectedEventTypes, unmatchedPatterns } from '../../src/records/match.ts';
 import { levenshtein, nearest } from '../../src/config/suggest.ts';
+import { eventTypes } from '../../src/records/catalog.ts';
+import { compileEventMatcher, maxCachedDecisions, selectedEventTypes, unmatchedPatterns } from '../../src/records/match.ts';
 
 const catalogNames: string[] = eventTypes.map((info) => info.name);
 const matching = (patterns: readonly string[], names: readonly string[]): string[] => {
@@ -91,13 +91,16 @@ describe('picomatch globs', () => {
   });
 
   test('empty patterns and bare or doubled "!" are config errors, labelled events[i] by default', () => {
-    for (const [index, patterns] of [[0, ['']], [1, ['auth.*', '!']], [0, ['!!auth.*']], [0, ['auth.[x']]] as const) {
+    for (const [index, patterns] of [
+      [0, ['']],
+      [1, ['auth.*', '!']],
+      [0, ['!!auth.*']],
+      [0, ['auth.[x']],
+    ] as const) {
       assert.throws(
         () => compileEventMatcher(patterns),
         (error: unknown) =>
-          error instanceof WebhookConfigError &&
-          error.code === 'ERR_WEBHOOK_INVALID_PATTERN' &&
-          error.key === `events[${index}]`,
+          error instanceof WebhookConfigError && error.code === 'ERR_WEBHOOK_INVALID_PATTERN' && error.key === `events[${index}]`,
       );
     }
   });
@@ -187,8 +190,14 @@ describe('checking patterns against the catalog', () => {
     const suggestions = report?.suggestions ?? [];
     assert.ok(suggestions.length > 0 && suggestions.length <= 3);
     assert.ok(suggestions.every((name) => catalogNames.includes(name)));
-    assert.ok(suggestions.some((name) => name.startsWith('message-ingest.')), suggestions.join(','));
-    assert.ok(suggestions.some((name) => name.startsWith('store.')), suggestions.join(','));
+    assert.ok(
+      suggestions.some((name) => name.startsWith('message-ingest.')),
+      suggestions.join(','),
+    );
+    assert.ok(
+      suggestions.some((name) => name.startsWith('store.')),
+      suggestions.join(','),
+    );
   });
 
   test('does not report patterns that select catalog types', () => {
@@ -209,9 +218,7 @@ describe('checking patterns against the catalog', () => {
     const selected = selectedEventTypes(['telemetry.*', '!telemetry.log-error']);
     assert.deepEqual(
       selected,
-      catalogNames.filter(
-        (name) => name.startsWith('telemetry.') && name !== 'telemetry.log-error' && name !== 'telemetry.webhook-error',
-      ),
+      catalogNames.filter((name) => name.startsWith('telemetry.') && name !== 'telemetry.log-error' && name !== 'telemetry.webhook-error'),
     );
     assert.ok(catalogNames.includes('telemetry.log-error'));
   });

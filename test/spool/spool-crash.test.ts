@@ -49,7 +49,10 @@ describe('durable spool', () => {
     await provider.shutdown();
     const delivered = good.requests.flatMap((q) => eventsOf(q.body));
     assert.deepEqual(new Set(delivered.map((e) => e.id)), attempted);
-    assert.deepEqual(delivered.map((e) => e.data.n), [...Array(40).keys()]);
+    assert.deepEqual(
+      delivered.map((e) => e.data.n),
+      [...Array(40).keys()],
+    );
   });
 
   it('does not deliver again what was acknowledged before a restart', async () => {

@@ -305,7 +305,10 @@ describe('spool', () => {
     assert.match(warnings[0] as string, new RegExp(`lock of process ${dead}\\b`));
     assert.equal(readFileSync(join(dir, 'spool.lock'), 'utf8'), `${process.pid}\n`);
     spool.close();
-    assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith('spool.lock')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((name) => name.startsWith('spool.lock')),
+      [],
+    );
   });
 
   it('takes over a lock naming its own pid that it does not hold (a restarted container)', (t) => {
@@ -355,11 +358,19 @@ describe('spool', () => {
     clearTimeout(timer);
     assert.equal(signal, 'SIGKILL', stderr);
 
-    const printed = stdout.split('\n').slice(0, -1).map((line) => JSON.parse(line) as WebhookEvent);
+    const printed = stdout
+      .split('\n')
+      .slice(0, -1)
+      .map((line) => JSON.parse(line) as WebhookEvent);
     assert.ok(printed.length >= 3000, `${printed.length} events printed before the kill`);
     const { spool, warnings } = open(t, dir);
     assert.deepEqual(spool.recovered.slice(0, printed.length), printed);
-    spool.recovered.forEach((e, i) => assert.equal(e.id, `7${String(i).padStart(18, '0')}`));
-    assert.ok(warnings.some((w) => w.includes(`lock of process ${child.pid}`)), warnings.join('\n'));
+    spool.recovered.forEach((e, i) => {
+      assert.equal(e.id, `7${String(i).padStart(18, '0')}`);
+    });
+    assert.ok(
+      warnings.some((w) => w.includes(`lock of process ${child.pid}`)),
+      warnings.join('\n'),
+    );
   });
 });
