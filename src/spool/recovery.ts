@@ -38,7 +38,7 @@ export function reconcile(
   const unselected = found.pending.length - pending.length;
   if (unselected > 0) {
     options.log.info?.(
-      `spool ${directory}: ${unselected} recovered events are no longer selected by events or min-severity; dropped (counted as discarded)`,
+      `spool ${directory}: ${unselected} recovered events are no longer selected by events or level; dropped (counted as discarded)`,
     );
   }
   return { found: { ...found, pending }, unselected };

@@ -151,7 +151,7 @@ describe('spool recovered under a changed configuration', () => {
     const second = open(t, dir, { selects: (e) => e.type === 'auth.success' });
     assert.equal(second.spool.unselected, 1);
     assert.deepEqual(second.notes, [
-      `spool ${realpathSync(dir)}: 1 recovered events are no longer selected by events or min-severity; dropped (counted as discarded)`,
+      `spool ${realpathSync(dir)}: 1 recovered events are no longer selected by events or level; dropped (counted as discarded)`,
     ]);
     second.spool.close();
     const third = open(t, dir);
