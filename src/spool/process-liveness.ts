@@ -34,7 +34,7 @@ function errorCode(error: unknown): string | undefined {
  * spaces and parentheses, so fields are counted from the last `)`: state is the first field
  * after it (field 3), the start time the 20th (field 22).
  */
-export function parseProcStat(text: string): (ProcStat & { readonly pid: number }) | undefined {
+function parseProcStat(text: string): (ProcStat & { readonly pid: number }) | undefined {
   const close = text.lastIndexOf(')');
   const open = text.indexOf(' (');
   if (close < 0 || open < 0 || open > close) return undefined;

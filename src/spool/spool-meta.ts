@@ -97,7 +97,7 @@ function makeAsideDirectory(directory: string): string {
  */
 function setAside(directory: string, found: SpoolContents, metaText: string | undefined): string {
   const aside = makeAsideDirectory(directory);
-  if (metaText !== undefined) writeFileSync(join(aside, META), metaText);
+  if (metaText !== undefined) writeMeta(aside, metaText);
   for (const segment of found.segments) renameSync(segment.path, join(aside, basename(segment.path)));
   syncDirectory(aside);
   syncDirectory(directory);
