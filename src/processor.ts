@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { DiagLogger } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
@@ -13,6 +12,7 @@ import { toWebhookEvent } from './records/event.ts';
 import { compileEventMatcher, type EventMatcher } from './records/match.ts';
 import { recordSeverity, selectRecord } from './records/select.ts';
 import { openSpool } from './spool/spool.ts';
+import { spoolDirectory } from './spool/spool-directory.ts';
 
 /**
  * Sends the log records of one Stalwart-style webhook: records whose event type the webhook
@@ -37,11 +37,16 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
     this.options = resolveWebhookOptions(options);
     this.log = webhookLogger(this.options.id);
     this.matcher = compileEventMatcher(this.options.events);
-    const { spoolDir, spoolMaxBytes } = this.options;
+    const { spoolDir, spoolMaxBytes, url, minSeverity } = this.options;
     const spool =
       spoolDir === undefined
         ? undefined
-        : openSpool(join(spoolDir, encodeURIComponent(this.options.id)), { maxBytes: spoolMaxBytes, log: this.log });
+        : openSpool(spoolDirectory(spoolDir, this.options.id), {
+            maxBytes: spoolMaxBytes,
+            log: this.log,
+            destination: url,
+            selects: (event) => this.matcher.matches(event.type) && (minSeverity <= 0 || event.severity >= minSeverity),
+          });
     this.delivery = new Delivery(this.options, createTransport(this.options), this.log, spool);
     warnUnmatchedPatterns(this.options, this.log);
     this.log.debug(`sending to ${redactUrl(this.options.url)}`);

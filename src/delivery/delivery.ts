@@ -97,6 +97,10 @@ export class Delivery {
     this.log = log;
     this.drops = new DropReporter(log);
     this.spool = spool;
+    if (spool !== undefined && spool.unselected > 0) {
+      this.accepted += spool.unselected;
+      this.drop('discarded', spool.unselected);
+    }
     if (spool !== undefined && spool.recovered.length > 0) {
       for (const event of spool.recovered) this.queue.push(event);
       this.accepted += spool.recovered.length;

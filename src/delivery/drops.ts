@@ -10,7 +10,7 @@ export function emptyDropCounts(): DropCounts {
 }
 
 const EXPLAIN: Record<DropReason, string> = {
-  discarded: 'older than discard-after',
+  discarded: 'older than discard-after, or recovered from the spool and no longer selected',
   overflow: 'queue full',
   lossy: 'failed batch dropped (lossy)',
   gone: 'endpoint answered 410 Gone',

@@ -4,6 +4,7 @@ import type { WebhookEvent } from '../records/event.ts';
 import { WebhookSpoolError } from './errors.ts';
 import { acquireSpoolLock, type SpoolLock } from './lock.ts';
 import { encodeAck, encodeAppend } from './record.ts';
+import { reconcile } from './recovery.ts';
 import { readSpool, type SpoolContents, segmentPath } from './segments.ts';
 
 export type { WebhookSpoolErrorCode } from './errors.ts';
@@ -12,8 +13,16 @@ export { WebhookSpoolError } from './errors.ts';
 export interface SpoolOptions {
   /** Most bytes of unacknowledged records kept; append() refuses beyond it. */
   readonly maxBytes: number;
-  /** Receives warnings (torn records skipped, stale lock taken over). */
-  readonly log: { warn(message: string): void; debug(message: string): void };
+  /** Receives warnings (torn records skipped, stale lock taken over, events set aside) and notes (events no longer selected). */
+  readonly log: { warn(message: string): void; info?(message: string): void; debug(message: string): void };
+  /**
+   * The endpoint the events are for. Recorded in `spool.meta` as a salted fingerprint of its
+   * origin, path and query (credentials left out); events recovered for another endpoint are
+   * set aside in an `orphaned-…` directory instead of being recovered. Unset: not checked.
+   */
+  readonly destination?: URL;
+  /** Whether the current configuration still sends a recovered event; those it does not are dropped at open and counted in `unselected`. */
+  readonly selects?: (event: WebhookEvent) => boolean;
   /**
    * Size at which the active segment file is closed and a new one started; whole segments
    * are the unit of space reclaimed.
@@ -31,6 +40,8 @@ export interface SpoolStats {
 export interface Spool {
   /** Events left unacknowledged by an earlier process, oldest first, exactly as appended. Read once at open. */
   readonly recovered: readonly WebhookEvent[];
+  /** Events left by an earlier process that `selects` refused: dropped at open, not in `recovered`. */
+  readonly unselected: number;
   /** Writes the event durably (to the OS, synchronously) before returning true; false when maxBytes would be exceeded. Never throws (an I/O error → log + false). */
   append(event: WebhookEvent): boolean;
   /** Marks events as done (delivered or dropped); their space is reclaimed when whole segments are done. Never throws. */
@@ -84,6 +95,7 @@ function writeAll(fd: number, data: Buffer, segment: Segment): void {
  */
 class FileSpool implements Spool {
   readonly recovered: readonly WebhookEvent[];
+  readonly unselected: number;
   private readonly directory: string;
   private readonly maxBytes: number;
   private readonly segmentBytes: number;
@@ -101,8 +113,9 @@ class FileSpool implements Spool {
   private failing = false;
   private closed = false;
 
-  constructor(directory: string, options: SpoolOptions, lock: SpoolLock, found: SpoolContents) {
+  constructor(directory: string, options: SpoolOptions, lock: SpoolLock, found: SpoolContents, unselected: number) {
     this.directory = directory;
+    this.unselected = unselected;
     this.maxBytes = options.maxBytes;
     this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     this.log = options.log;
@@ -360,12 +373,12 @@ export function openSpool(directory: string, options: SpoolOptions): Spool {
   }
   const lock = acquireSpoolLock(absolute, (text) => options.log.warn(text));
   try {
-    return new FileSpool(
+    const { found, unselected } = reconcile(
       absolute,
-      options,
-      lock,
       readSpool(absolute, (text) => options.log.warn(text)),
+      options,
     );
+    return new FileSpool(absolute, options, lock, found, unselected);
   } catch (error) {
     lock.release();
     throw new WebhookSpoolError('ERR_WEBHOOK_SPOOL_IO', absolute, `cannot open spool ${absolute}: ${message(error)}`, {

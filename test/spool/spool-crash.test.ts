@@ -41,7 +41,8 @@ describe('durable spool', () => {
     const attempted = new Set(failing.requests.flatMap((q) => eventsOf(q.body).map((e) => e.id)));
     assert.equal(attempted.size, 40, 'the killed process had tried to send all 40');
 
-    const good = await startReceiver();
+    await failing.close();
+    const good = await startReceiver({ port: failing.port });
     receivers.push(good);
     const processor = new WebhookLogRecordProcessor({ id: 'crash', url: good.url, events: ['*'], spoolDir });
     const provider = new LoggerProvider({ processors: [processor] });
@@ -93,7 +94,7 @@ describe('durable spool', () => {
     provider.getLogger('t').emit({ eventName: 'auth.success' });
     await provider.shutdown();
     assert.equal(processor.stats().dropped.shutdown, 0);
-    const r = await startReceiver();
+    const r = await startReceiver({ port: down.port });
     receivers.push(r);
     const next = new WebhookLogRecordProcessor({ id: 'later', url: r.url, events: ['*'], spoolDir });
     await next.shutdown();

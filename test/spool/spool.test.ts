@@ -1,49 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { WebhookEvent } from '../../src/records/event.ts';
-import { openSpool, type Spool, type SpoolOptions, WebhookSpoolError } from '../../src/spool/spool.ts';
+import { openSpool, type Spool, WebhookSpoolError } from '../../src/spool/spool.ts';
+import { event, events, open, tempDir } from '../helpers/spool.ts';
 
 const CHILD = fileURLToPath(new URL('../fixtures/spool-child.ts', import.meta.url));
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'spool-test-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-interface Opened {
-  readonly spool: Spool;
-  readonly warnings: string[];
-}
-
-/** Opens a spool whose warnings are collected; it is closed when the test ends. */
-function open(t: TestContext, dir: string, options: Partial<SpoolOptions> = {}): Opened {
-  const warnings: string[] = [];
-  const spool = openSpool(dir, {
-    maxBytes: 16 * 1024 * 1024,
-    log: { warn: (message) => warnings.push(message), debug: () => {} },
-    ...options,
-  });
-  t.after(() => spool.close());
-  return { spool, warnings };
-}
-
-function event(i: number, data = `"n":${i}`): WebhookEvent {
-  const id = `1795000000${String(i).padStart(6, '0')}123`;
-  const json = `{"id":"${id}","createdAt":"2026-11-18T11:06:40Z","type":"auth.success","data":{${data}}}`;
-  return { id, type: 'auth.success', acceptedAt: 1_795_000_000_000 + i, severity: 9, json, bytes: Buffer.byteLength(json) };
-}
-
-function events(from: number, to: number): WebhookEvent[] {
-  const list: WebhookEvent[] = [];
-  for (let i = from; i < to; i++) list.push(event(i));
-  return list;
-}
 
 function segmentFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -58,12 +23,6 @@ function diskBytes(dir: string): number {
 
 function appendAll(spool: Spool, list: readonly WebhookEvent[]): void {
   for (const e of list) assert.equal(spool.append(e), true, `append ${e.id}`);
-}
-
-function exitedPid(): number {
-  const { pid } = spawnSync(process.execPath, ['-e', '']);
-  assert.ok(pid !== undefined && pid > 0);
-  return pid;
 }
 
 describe('spool', () => {
@@ -247,75 +206,6 @@ describe('spool', () => {
     assert.equal(first.spool.append(refused), true);
     first.spool.close();
     assert.deepEqual(open(t, dir).spool.recovered, [...accepted.slice(1), refused]);
-  });
-
-  it('refuses a second open of a directory that is already open', (t) => {
-    const dir = tempDir(t);
-    const first = open(t, dir);
-    assert.throws(
-      () => openSpool(dir, { maxBytes: 1000, log: { warn: () => {}, debug: () => {} } }),
-      (error: unknown) =>
-        error instanceof WebhookSpoolError &&
-        error.code === 'ERR_WEBHOOK_SPOOL_LOCKED' &&
-        error.message.includes(dir) &&
-        error.message.includes(`pid ${process.pid}`),
-    );
-    first.spool.close();
-    assert.doesNotThrow(() => open(t, dir));
-  });
-
-  it('refuses a second open through another path to the same directory', (t) => {
-    const dir = tempDir(t);
-    const real = join(dir, 'real');
-    const link = join(dir, 'link');
-    open(t, real);
-    symlinkSync(real, link);
-    assert.throws(
-      () => openSpool(link, { maxBytes: 1000, log: { warn: () => {}, debug: () => {} } }),
-      (error: unknown) => error instanceof WebhookSpoolError && error.code === 'ERR_WEBHOOK_SPOOL_LOCKED',
-    );
-  });
-
-  it('refuses a directory whose lock names another running process', async (t) => {
-    const dir = tempDir(t);
-    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
-    const exited = new Promise((resolve) => holder.once('exit', resolve));
-    t.after(async () => {
-      holder.kill('SIGKILL');
-      await exited;
-    });
-    assert.ok(holder.pid !== undefined);
-    writeFileSync(join(dir, 'spool.lock'), `${holder.pid}\n`);
-    assert.throws(
-      () => openSpool(dir, { maxBytes: 1000, log: { warn: () => {}, debug: () => {} } }),
-      (error: unknown) =>
-        error instanceof WebhookSpoolError &&
-        error.code === 'ERR_WEBHOOK_SPOOL_LOCKED' &&
-        error.message.includes(dir) &&
-        error.message.includes(`process ${holder.pid}`),
-    );
-  });
-
-  it('takes over the lock of a process that is no longer running, with a warning', (t) => {
-    const dir = tempDir(t);
-    const dead = exitedPid();
-    writeFileSync(join(dir, 'spool.lock'), `${dead}\n`);
-    const { spool, warnings } = open(t, dir);
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0] as string, new RegExp(`lock of process ${dead}\\b`));
-    assert.equal(readFileSync(join(dir, 'spool.lock'), 'utf8'), `${process.pid}\n`);
-    spool.close();
-    assert.deepEqual(
-      readdirSync(dir).filter((name) => name.startsWith('spool.lock')),
-      [],
-    );
-  });
-
-  it('takes over a lock naming its own pid that it does not hold (a restarted container)', (t) => {
-    const dir = tempDir(t);
-    writeFileSync(join(dir, 'spool.lock'), `${process.pid}\n`);
-    const { spool } = open(t, dir);
-    assert.equal(spool.append(event(0)), true);
   });
 
   it('reports a directory that cannot be created as ERR_WEBHOOK_SPOOL_IO', (t) => {

@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import type { WebhookEvent } from '../../src/records/event.ts';
+import { openSpool, type Spool, type SpoolOptions } from '../../src/spool/spool.ts';
+
+/** A fresh directory, removed when the test ends. */
+export function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'spool-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface Opened {
+  readonly spool: Spool;
+  readonly warnings: string[];
+  readonly notes: string[];
+}
+
+/** A spool log that ignores everything. */
+export const quiet: SpoolOptions['log'] = { warn: () => {}, debug: () => {} };
+
+/** Opens a spool whose warnings and info notes are collected; it is closed when the test ends. */
+export function open(t: TestContext, dir: string, options: Partial<SpoolOptions> = {}): Opened {
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  const spool = openSpool(dir, {
+    maxBytes: 16 * 1024 * 1024,
+    log: { warn: (message) => warnings.push(message), info: (message) => notes.push(message), debug: () => {} },
+    ...options,
+  });
+  t.after(() => spool.close());
+  return { spool, warnings, notes };
+}
+
+/** Event number `i`, with a distinct id and acceptance time. */
+export function event(i: number, data = `"n":${i}`, type = 'auth.success'): WebhookEvent {
+  const id = `1795000000${String(i).padStart(6, '0')}123`;
+  const json = `{"id":"${id}","createdAt":"2026-11-18T11:06:40Z","type":"${type}","data":{${data}}}`;
+  return { id, type, acceptedAt: 1_795_000_000_000 + i, severity: 9, json, bytes: Buffer.byteLength(json) };
+}
+
+/** Events number `from` to `to - 1`. */
+export function events(from: number, to: number): WebhookEvent[] {
+  const list: WebhookEvent[] = [];
+  for (let i = from; i < to; i++) list.push(event(i));
+  return list;
+}
