@@ -1,4 +1,4 @@
-import { assertUniqueIds, parseWebhookConfig } from './config/config.ts';
+import { assertUniqueIds, parseWebhookConfig, resolveWebhookOptions } from './config/config.ts';
 import type { WebhookOptions } from './config/options.ts';
 import { WebhookLogRecordProcessor } from './processor.ts';
 
@@ -11,6 +11,8 @@ export function createWebhookProcessors(config: string | readonly WebhookOptions
   const webhooks = typeof config === 'string' ? parseWebhookConfig(config) : config;
   assertUniqueIds(webhooks);
   const enabled = webhooks.filter((options) => options.enable !== false);
+  // Disabled ones are validated too (TOML ones already were, by parseWebhookConfig).
+  for (const options of webhooks) if (options.enable === false) resolveWebhookOptions(options);
   // Validate all before starting any, so a bad second webhook leaves no first one running.
   const processors: WebhookLogRecordProcessor[] = [];
   try {

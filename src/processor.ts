@@ -1,10 +1,13 @@
+import { inspect } from 'node:util';
 import type { DiagLogger } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { resolveWebhookOptions } from './config/config.ts';
+import { deliverySettings } from './config/delivery-settings.ts';
 import { warnUnmatchedPatterns, webhookLogger } from './config/diagnostics.ts';
 import type { ResolvedWebhookOptions, WebhookOptions } from './config/options.ts';
 import { redactUrl } from './config/redact.ts';
+import { inspectAs, redactOptions } from './config/redacted-options.ts';
 import { Delivery, type DeliveryStats } from './delivery/delivery.ts';
 import { createTransport } from './http/transport.ts';
 import { integerIdKeys } from './records/catalog.ts';
@@ -22,77 +25,95 @@ import { spoolDirectory } from './spool/spool-directory.ts';
  * application: problems are counted and reported through `diag`.
  */
 export class WebhookLogRecordProcessor implements LogRecordProcessor {
-  /** The validated options this processor runs with. */
-  readonly options: ResolvedWebhookOptions;
-  private readonly matcher: EventMatcher;
-  private readonly delivery: Delivery;
-  private readonly log: DiagLogger;
-  private closed = false;
+  // Private fields: util.inspect and JSON.stringify cannot reach the secrets they hold.
+  readonly #options: ResolvedWebhookOptions;
+  readonly #view: ResolvedWebhookOptions;
+  readonly #matcher: EventMatcher;
+  readonly #delivery: Delivery;
+  readonly #log: DiagLogger;
+  #closed = false;
+
+  static {
+    // What `util.inspect` and `console.log` show: the id and the redacted options.
+    Object.defineProperty(WebhookLogRecordProcessor.prototype, inspect.custom, { value: inspectAs('WebhookLogRecordProcessor') });
+  }
 
   /**
    * Validates `options` (throwing a `WebhookConfigError` on bad input) and starts the webhook;
    * with `enable: false` the processor is validated but sends nothing.
    */
   constructor(options: WebhookOptions) {
-    this.options = resolveWebhookOptions(options);
-    this.log = webhookLogger(this.options.id);
-    this.matcher = compileEventMatcher(this.options.events);
-    const { spoolDir, spoolMaxBytes, url, minSeverity } = this.options;
+    const resolved = resolveWebhookOptions(options);
+    this.#options = resolved;
+    this.#view = redactOptions(resolved);
+    this.#log = webhookLogger(resolved.id);
+    this.#matcher = compileEventMatcher(resolved.events);
+    const { spoolDir, spoolMaxBytes, url, minSeverity } = resolved;
+    const matcher = this.#matcher;
     const spool =
       spoolDir === undefined
         ? undefined
-        : openSpool(spoolDirectory(spoolDir, this.options.id), {
+        : openSpool(spoolDirectory(spoolDir, resolved.id), {
             maxBytes: spoolMaxBytes,
-            log: this.log,
+            log: this.#log,
             destination: url,
-            selects: (event) => this.matcher.matches(event.type) && (minSeverity <= 0 || event.severity >= minSeverity),
+            selects: (event) => matcher.matches(event.type) && (minSeverity <= 0 || event.severity >= minSeverity),
           });
-    this.delivery = new Delivery(this.options, createTransport(this.options), this.log, spool);
-    warnUnmatchedPatterns(this.options, this.log);
-    this.log.debug(`sending to ${redactUrl(this.options.url)}`);
+    this.#delivery = new Delivery(deliverySettings(resolved), createTransport(resolved), this.#log, spool);
+    warnUnmatchedPatterns(resolved, this.#log);
+    this.#log.debug(`sending to ${redactUrl(resolved.url)}`);
+  }
+
+  /**
+   * The validated options this processor runs with, as a frozen copy with its secrets shown
+   * as `***`: the signature key, `Authorization`, credential-like header values and URL
+   * credentials.
+   */
+  get options(): ResolvedWebhookOptions {
+    return this.#view;
   }
 
   /** The webhook id (the `<id>` of `[webhook."<id>"]`). */
   get id(): string {
-    return this.options.id;
+    return this.#options.id;
   }
 
   onEmit(record: ReadWriteLogRecord): void {
-    if (!this.options.enable) return;
+    if (!this.#options.enable) return;
     let type: string | undefined;
     try {
-      type = selectRecord(record, this.options, this.matcher);
+      type = selectRecord(record, this.#options, this.#matcher);
     } catch (error) {
-      this.log.debug(`eventType mapper threw: ${(error as Error).message}`);
+      this.#log.debug(`eventType mapper threw: ${(error as Error).message}`);
       return;
     }
     if (type === undefined) return;
-    const refusal = this.closed ? 'shutdown' : this.delivery.refusal();
+    const refusal = this.#closed ? 'shutdown' : this.#delivery.refusal();
     if (refusal !== undefined) {
-      this.delivery.reject(refusal);
+      this.#delivery.reject(refusal);
       return;
     }
     let event: ReturnType<typeof toWebhookEvent>;
     try {
       event = toWebhookEvent(record, type, recordSeverity(record, type), integerIdKeys);
     } catch (error) {
-      this.delivery.reject('invalid', `event "${type}" could not be converted: ${(error as Error).message}`);
+      this.#delivery.reject('invalid', `event "${type}" could not be converted: ${(error as Error).message}`);
       return;
     }
-    this.delivery.enqueue(event);
+    this.#delivery.enqueue(event);
   }
 
   /** Lets the SDK skip building records this webhook would not send (when no other sink wants them). */
   enabled(options: { severityNumber?: number; eventName?: string; instrumentationScope?: InstrumentationScope }): boolean {
-    if (this.closed || !this.options.enable) return false;
+    if (this.#closed || !this.#options.enable) return false;
     const { eventName, severityNumber } = options;
-    if (severityNumber !== undefined && severityNumber !== 0 && severityNumber < this.options.minSeverity) return false;
-    return eventName === undefined || this.matcher.matches(eventName);
+    if (severityNumber !== undefined && severityNumber !== 0 && severityNumber < this.#options.minSeverity) return false;
+    return eventName === undefined || this.#matcher.matches(eventName);
   }
 
   /** Sends everything pending now; resolves when delivered or when the deadline passes. Never rejects. */
   forceFlush(options?: { timeoutMillis?: number }): Promise<void> {
-    return this.delivery.flush(options?.timeoutMillis ?? this.options.shutdownTimeoutMillis);
+    return this.#delivery.flush(options?.timeoutMillis ?? this.#options.shutdownTimeoutMillis);
   }
 
   /**
@@ -100,12 +121,17 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
    * Afterwards `onEmit` does nothing. Safe to call more than once. Never rejects.
    */
   shutdown(): Promise<void> {
-    this.closed = true;
-    return this.delivery.close(this.options.shutdownTimeoutMillis);
+    this.#closed = true;
+    return this.#delivery.close(this.#options.shutdownTimeoutMillis);
   }
 
   /** Counters of this webhook: pending, delivered, requests, drops by reason. */
   stats(): DeliveryStats {
-    return this.delivery.stats();
+    return this.#delivery.stats();
+  }
+
+  /** What `JSON.stringify` writes: the id and the redacted options. */
+  toJSON(): { id: string; options: ResolvedWebhookOptions } {
+    return { id: this.id, options: this.#view };
   }
 }

@@ -1,27 +1,18 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { buildPackage } from './helpers/built-package.ts';
 
-const root = join(import.meta.dirname, '..');
 let installed = '';
+let remove = (): void => {};
 
-// The package as npm installs it: the build output (tsc → dist/), bin/, examples/, package.json.
 before(() => {
-  installed = mkdtempSync(join(tmpdir(), 'otel-webhook-exporter-package-'));
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(installed, 'dist')], { stdio: 'pipe' });
-  cpSync(join(root, 'bin'), join(installed, 'bin'), { recursive: true });
-  cpSync(join(root, 'examples'), join(installed, 'examples'), { recursive: true });
-  writeFileSync(join(installed, 'package.json'), readFileSync(join(root, 'package.json')));
-  symlinkSync(join(root, 'node_modules'), join(installed, 'node_modules'), 'dir');
+  ({ dir: installed, remove } = buildPackage());
 });
-after(() => {
-  if (installed !== '') rmSync(installed, { recursive: true, force: true });
-});
+after(() => remove());
 
 describe('the built package', () => {
   it('exports the public API from dist/ as plain JavaScript with type declarations', async () => {

@@ -3,9 +3,9 @@ import { compileEventMatcher } from '../records/match.ts';
 import { formatDuration, parseDuration } from './duration.ts';
 import { WebhookConfigError, type WebhookConfigErrorCode } from './errors.ts';
 import { isValidHeaderName, isValidHeaderValue, parseHeaderLine } from './headers.ts';
+import { AUTH_KEYS, closestKey, OPTION_KEYS, unknownKey } from './known-options.ts';
 import { defaultWebhookSettings, type ResolvedWebhookOptions, type WebhookLevel, type WebhookOptions } from './options.ts';
-import { redactUrl } from './redact.ts';
-import { levenshtein } from './suggest.ts';
+import { isSensitiveHeader, redactUrl } from './redact.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Naming options in errors. One validation routine serves both sources; a `Locate` names an
@@ -84,9 +84,6 @@ const RESERVED_HEADERS = new Set([
   'expect',
 ]);
 
-/** Header names whose values may be credentials and are never shown. */
-const SENSITIVE_HEADER = /auth|token|key|secret|pass|cookie|session/i;
-
 const DURATIONS = [
   ['timeout', 'timeoutMillis'],
   ['throttle', 'throttleMillis'],
@@ -105,6 +102,7 @@ export function resolveWebhookOptions(options: WebhookOptions): ResolvedWebhookO
 
 function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions {
   if (!isRecord(input)) fail(locate('options'), 'ERR_WEBHOOK_INVALID_TYPE', ` must be an object, got ${show(input)}`);
+  rejectUnknownKeys(input, OPTION_KEYS, '', locate);
   const defaults = defaultWebhookSettings();
   const id = requiredString(input, 'id', locate);
   const url = resolveUrl(input['url'], locate);
@@ -151,6 +149,12 @@ function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions {
     eventType,
     ca: resolveCa(input['ca'], locate('ca')),
   });
+}
+
+/** Options are as strict as TOML keys: a name that is not an option is an error, with the closest one. */
+function rejectUnknownKeys(input: Input, known: readonly string[], prefix: string, locate: Locate): void {
+  const key = unknownKey(input, known);
+  if (key !== undefined) fail(locate(`${prefix}${key}`), 'ERR_WEBHOOK_UNKNOWN_KEY', `: unknown option${didYouMean(key, known)}`);
 }
 
 function isLevel(value: string): value is WebhookLevel {
@@ -272,6 +276,7 @@ function resolveAuth(value: unknown, url: URL, locate: Locate): Pick<ResolvedWeb
   }
   if (value === undefined) return fromUrl;
   if (!isRecord(value)) fail(locate('auth'), 'ERR_WEBHOOK_INVALID_TYPE', ` must be an object, got ${describe(value)}`);
+  rejectUnknownKeys(value, AUTH_KEYS, 'auth.', locate);
   const field = (name: string, secret: boolean): string | undefined => {
     const place = locate(`auth.${name}`);
     const text = optional(value[name], place, isString, 'a string', secret);
@@ -297,32 +302,44 @@ function resolveAuth(value: unknown, url: URL, locate: Locate): Pick<ResolvedWeb
   return { authorization: `Basic ${credentials}`, authKind: 'basic' };
 }
 
-/** A header as shown in errors; values of credential-like headers are hidden. */
-function showHeader(name: string, value: string): string {
-  return show(`${name}: ${SENSITIVE_HEADER.test(name) ? '***' : value}`);
+/** A configured header; `at` names it in errors (` "X-Team" at index 1`), never showing its value. */
+interface HeaderEntry {
+  readonly name: string;
+  readonly value: string;
+  readonly at: string;
 }
 
-function headerEntries(value: unknown, place: Place): [string, string][] {
+/**
+ * How an error names header number `index`: by its name, and for `"Name: value"` lines by
+ * index too. An invalid name that looks like a credential (`Authorization Bearer x`) is
+ * not shown; values never are.
+ */
+function headerAt(name: string, index: number, isLine: boolean): string {
+  const shown = isValidHeaderName(name) || !isSensitiveHeader(name);
+  const label = shown ? ` ${show(name)}` : '';
+  return isLine || !shown ? `${label} at index ${index}` : label;
+}
+
+function headerEntries(value: unknown, place: Place): HeaderEntry[] {
   if (Array.isArray(value)) {
-    return value.map((line: unknown) => {
-      if (typeof line !== 'string') fail(place, 'ERR_WEBHOOK_INVALID_TYPE', ` must contain only "Name: value" strings, got ${show(line)}`);
-      const header = parseHeaderLine(line);
-      if (header === undefined) {
-        const shown = SENSITIVE_HEADER.test(line) ? 'a line without ":"' : show(line);
-        fail(place, 'ERR_WEBHOOK_INVALID_HEADER', `: expected "Name: value", got ${shown}`);
+    return value.map((line: unknown, index): HeaderEntry => {
+      if (typeof line !== 'string') {
+        fail(place, 'ERR_WEBHOOK_INVALID_TYPE', ` must contain only "Name: value" strings, got ${describe(line)} at index ${index}`);
       }
-      return [header.name, header.value];
+      const header = parseHeaderLine(line);
+      if (header === undefined)
+        fail(place, 'ERR_WEBHOOK_INVALID_HEADER', `: expected "Name: value", got a line without ":" at index ${index}`);
+      return { ...header, at: headerAt(header.name, index, true) };
     });
   }
   if (!isRecord(value)) {
-    fail(place, 'ERR_WEBHOOK_INVALID_TYPE', ` must be a list of "Name: value" strings or an object, got ${show(value)}`);
+    fail(place, 'ERR_WEBHOOK_INVALID_TYPE', ` must be a list of "Name: value" strings or an object, got ${describe(value)}`);
   }
-  return Object.entries(value).map(([name, text]) => {
-    if (typeof text !== 'string') {
-      const shown = SENSITIVE_HEADER.test(name) ? describe(text) : show(text);
-      fail(place, 'ERR_WEBHOOK_INVALID_TYPE', ` must map names to strings, got ${shown} for ${show(name)}`);
-    }
-    return [name, text];
+  return Object.entries(value).map(([name, text], index): HeaderEntry => {
+    const at = headerAt(name, index, false);
+    if (typeof text !== 'string')
+      fail(place, 'ERR_WEBHOOK_INVALID_TYPE', ` must map names to strings, got ${describe(text)} for header${at}`);
+    return { name, value: text, at };
   });
 }
 
@@ -330,12 +347,10 @@ function resolveHeaders(value: unknown, hasAuth: boolean, place: Place): Readonl
   if (value === undefined) return Object.freeze({});
   const entries = headerEntries(value, place);
   const seen = new Set<string>();
-  for (const [name, text] of entries) {
+  for (const { name, value: text, at } of entries) {
     const lower = name.toLowerCase();
-    if (!isValidHeaderName(name)) fail(place, 'ERR_WEBHOOK_INVALID_HEADER', `: invalid header name in ${showHeader(name, text)}`);
-    if (!isValidHeaderValue(text)) {
-      fail(place, 'ERR_WEBHOOK_INVALID_HEADER', `: invalid header value (control characters) in ${showHeader(name, text)}`);
-    }
+    if (!isValidHeaderName(name)) fail(place, 'ERR_WEBHOOK_INVALID_HEADER', `: invalid header name${at}`);
+    if (!isValidHeaderValue(text)) fail(place, 'ERR_WEBHOOK_INVALID_HEADER', `: invalid header value (control characters) in header${at}`);
     if (RESERVED_HEADERS.has(lower))
       fail(place, 'ERR_WEBHOOK_RESERVED_HEADER', `: ${show(name)} is set by the exporter and cannot be configured`);
     if (lower === 'authorization' && hasAuth) {
@@ -344,7 +359,7 @@ function resolveHeaders(value: unknown, hasAuth: boolean, place: Place): Readonl
     if (seen.has(lower)) fail(place, 'ERR_WEBHOOK_INVALID_HEADER', `: ${show(name)} is given more than once`);
     seen.add(lower);
   }
-  return Object.freeze(Object.fromEntries(entries));
+  return Object.freeze(Object.fromEntries(entries.map(({ name, value: text }) => [name, text])));
 }
 
 function resolveCa(value: unknown, place: Place): readonly string[] | undefined {
@@ -393,8 +408,6 @@ const TOML_OPTIONS: ReadonlyMap<string, string> = new Map([
   ['spool-max-bytes', 'spoolMaxBytes'],
 ]);
 
-const AUTH_KEYS: readonly string[] = ['username', 'secret', 'token'];
-
 /**
  * Reads the webhooks of a Stalwart TOML configuration: every `[webhook."<id>"]` table with a
  * `url`; other tables are ignored. Each webhook is validated as {@link resolveWebhookOptions}
@@ -403,12 +416,19 @@ const AUTH_KEYS: readonly string[] = ['username', 'secret', 'token'];
 export function parseWebhookConfig(toml: string): WebhookOptions[] {
   const root = parseToml(toml);
   const webhooks = root['webhook'];
-  if (!isRecord(webhooks)) return [];
+  if (webhooks === undefined) return [];
   const lineOf = indexKeyLines(toml);
+  if (!isRecord(webhooks)) {
+    const line = lineOf(['webhook']);
+    const place: Place = { key: 'webhook', note: line === undefined ? '' : ` (line ${line})`, line };
+    fail(place, 'ERR_WEBHOOK_INVALID_TYPE', ` must be a table of [webhook."<id>"] tables, got ${describe(webhooks)}`);
+  }
   const result: WebhookOptions[] = [];
   for (const [id, table] of Object.entries(webhooks)) {
-    if (!isRecord(table) || Object.keys(table).length === 0) continue;
     const at = (path: readonly string[]): Place => tomlPlace(id, path, lineOf);
+    // A value (`webhook.x = 5`) or an array of tables (`[[webhook."x"]]`) is not a webhook; say so.
+    if (!isRecord(table)) fail(at([]), 'ERR_WEBHOOK_INVALID_TYPE', ` must be a table of webhook options, got ${describe(table)}`);
+    if (Object.keys(table).length === 0) continue;
     const locate: Locate = (option) => at(option === 'id' ? [] : kebab(option.replace(/Millis$/, '')).split('.'));
     if (table['url'] === undefined) fail(locate('url'), 'ERR_WEBHOOK_MISSING_KEY', ': missing');
     const options = fromTable(table, id, at);
@@ -442,13 +462,13 @@ function fromTable(table: Input, id: string, at: (path: readonly string[]) => Pl
   const options: Record<string, unknown> = { id };
   for (const [key, value] of Object.entries(table)) {
     const option = TOML_OPTIONS.get(key);
-    if (option === undefined) fail(at([key]), 'ERR_WEBHOOK_UNKNOWN_KEY', `: unknown key${suggest(key, [...TOML_OPTIONS.keys()])}`);
+    if (option === undefined) fail(at([key]), 'ERR_WEBHOOK_UNKNOWN_KEY', `: unknown key${didYouMean(key, [...TOML_OPTIONS.keys()])}`);
     const duration = DURATIONS.find(([text]) => text === option);
     if (duration !== undefined && (typeof value === 'number' || typeof value === 'bigint')) options[duration[1]] = Number(value);
     else options[option] = isRecord(value) ? { ...value } : value;
     if (option === 'auth' && isRecord(value)) {
       for (const name of Object.keys(value)) {
-        if (!AUTH_KEYS.includes(name)) fail(at(['auth', name]), 'ERR_WEBHOOK_UNKNOWN_KEY', `: unknown key${suggest(name, AUTH_KEYS)}`);
+        if (!AUTH_KEYS.includes(name)) fail(at(['auth', name]), 'ERR_WEBHOOK_UNKNOWN_KEY', `: unknown key${didYouMean(name, AUTH_KEYS)}`);
       }
     }
   }
@@ -459,16 +479,10 @@ function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
-/** `, did you mean `x`?` for the closest known key within edit distance 2, else ''. */
-function suggest(key: string, known: readonly string[]): string {
-  const wanted = kebab(key).replace(/_/g, '-').toLowerCase();
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const distance = levenshtein(wanted, candidate);
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best === undefined ? '' : `, did you mean \`${best}\`?`;
+/** `, did you mean "x"?` for the closest known key, else ''. */
+function didYouMean(key: string, known: readonly string[]): string {
+  const best = closestKey(key, known);
+  return best === undefined ? '' : `, did you mean ${JSON.stringify(best)}?`;
 }
 
 /** `webhook."<id>".<path>`, with the line of the key (or of its closest parent) when found. */
@@ -513,6 +527,7 @@ function indexKeyLines(source: string): (path: readonly string[]) => number | un
     if (path !== undefined && !first.has(join(path))) first.set(join(path), index + 1);
   }
   return (path) => {
+    if (path.length < 2) return first.get(join(path));
     for (let length = path.length; length >= 2; length--) {
       const line = first.get(join(path.slice(0, length)));
       if (line !== undefined) return line;

@@ -35,6 +35,7 @@ export interface WebhookOptions {
   timeout?: string;
   /**
    * TOML `throttle`: batching window and minimum gap between requests, in milliseconds.
+   * Processor only: `WebhookLogRecordExporter` rejects it (the SDK's processor batches).
    * @default 1000
    */
   throttleMillis?: number;
@@ -55,19 +56,21 @@ export interface WebhookOptions {
   /** TOML `[webhook."<id>".auth]`: Basic or Bearer authentication. */
   auth?: WebhookAuthOptions;
   /**
-   * TOML `lossy`: drop a batch that failed instead of retrying it.
+   * TOML `lossy`: drop a batch that failed instead of retrying it. Exporter: one attempt per request.
    * @default false
    */
   lossy?: boolean;
   /**
-   * TOML `discard-after`: events older than this (since creation) are dropped instead of retried.
+   * TOML `discard-after`: events older than this (since accepted) are dropped instead of retried.
+   * Exporter: a retry that would come later than this after the export began is not made.
    * @default 300000
    */
   discardAfterMillis?: number;
   /** TOML `discard-after` as a duration string (`"5m"`); alternative to `discardAfterMillis`. */
   discardAfter?: string;
   /**
-   * TOML `enable`: a disabled webhook is validated but not started.
+   * TOML `enable`: a disabled webhook is validated but not started. Exporter: sends nothing
+   * and reports every export as a success.
    * @default true
    */
   enable?: boolean;
@@ -86,7 +89,8 @@ export interface WebhookOptions {
   /**
    * TOML `retry-max`: longest wait between two attempts of a failing batch, in milliseconds.
    * Retries back off exponentially (with jitter) from `throttle` up to this; other 4xx answers
-   * than 408, 410, 413 and 429 are retried at this interval.
+   * than 408, 410, 413 and 429 are retried at this interval. Exporter: caps the backoff (from
+   * 500 ms) between its at most 3 attempts, default 5000; other 4xx are not retried there.
    * @default 60000
    */
   retryMaxMillis?: number;
@@ -94,7 +98,8 @@ export interface WebhookOptions {
   retryMax?: string;
   /**
    * TOML `shutdown-timeout`: how long `shutdown()` (and a `forceFlush()` without a deadline of
-   * its own) waits for pending events to be delivered, in milliseconds.
+   * its own) waits for pending events to be delivered, in milliseconds. Exporter: how long
+   * `forceFlush()` and `shutdown()` wait for exports in progress before `shutdown()` aborts them.
    * @default 30000
    */
   shutdownTimeoutMillis?: number;
@@ -103,23 +108,25 @@ export interface WebhookOptions {
   /**
    * TOML `max-queue-events`: most events held in memory for this webhook; beyond it new events
    * are dropped (or, with `lossy`, the oldest non-error events are shed) and counted.
+   * Processor only: `WebhookLogRecordExporter` rejects it (the SDK's processor holds the queue).
    * @default 100000
    */
   maxQueueEvents?: number;
   /**
    * TOML `max-queue-bytes`: most serialized event bytes held in memory for this webhook.
+   * Processor only: `WebhookLogRecordExporter` rejects it.
    * @default 67108864
    */
   maxQueueBytes?: number;
   /**
    * TOML `spool-dir`: a directory for a durable, append-only spool. Accepted events are written
    * there first and removed once a 2xx acknowledged them; a restarted process delivers what was
-   * left. Unset keeps events in memory only.
+   * left. Unset keeps events in memory only. Processor only: `WebhookLogRecordExporter` rejects it.
    */
   spoolDir?: string;
   /**
    * TOML `spool-max-bytes`: most bytes of undelivered events kept in the spool; beyond it new
-   * events are dropped and counted as overflow.
+   * events are dropped and counted as overflow. Processor only: `WebhookLogRecordExporter` rejects it.
    * @default 67108864
    */
   spoolMaxBytes?: number;

@@ -18,3 +18,19 @@ export function redactUrl(url: URL | string): string {
   parsed.password = '';
   return parsed.href;
 }
+
+/** Header names whose values may be credentials: never shown in messages or options views. */
+const SENSITIVE_HEADER = /auth|token|key|secret|pass|cookie|session|signature|credential/i;
+
+/** Header values that carry a credential whatever the header is called: `Bearer …`, `Basic …`. */
+const CREDENTIAL_VALUE = /^\s*(?:bearer|basic|digest|token|negotiate)\s/i;
+
+/** Whether a header of this name holds a credential (`Authorization`, `X-Api-Key`, `Cookie`, …). */
+export function isSensitiveHeader(name: string): boolean {
+  return SENSITIVE_HEADER.test(name);
+}
+
+/** A header value for display: `***` when the name or the value looks like a credential. */
+export function redactHeaderValue(name: string, value: string): string {
+  return isSensitiveHeader(name) || CREDENTIAL_VALUE.test(value) ? MASK : value;
+}

@@ -225,13 +225,13 @@ describe('parseWebhookConfig: errors name the TOML key, the value and the line',
     {
       toml: webhookToml('timout = "3s"'),
       code: 'ERR_WEBHOOK_UNKNOWN_KEY',
-      message: 'webhook."ops".timout: unknown key, did you mean `timeout`? (line 4)',
+      message: 'webhook."ops".timout: unknown key, did you mean "timeout"? (line 4)',
       line: 4,
     },
     {
       toml: webhookToml('allow_invalid_certs = true'),
       code: 'ERR_WEBHOOK_UNKNOWN_KEY',
-      message: 'webhook."ops".allow_invalid_certs: unknown key, did you mean `allow-invalid-certs`? (line 4)',
+      message: 'webhook."ops".allow_invalid_certs: unknown key, did you mean "allow-invalid-certs"? (line 4)',
       line: 4,
     },
     {
@@ -243,7 +243,7 @@ describe('parseWebhookConfig: errors name the TOML key, the value and the line',
     {
       toml: webhookToml('', '[webhook."ops".auth]', 'usrname = "a"'),
       code: 'ERR_WEBHOOK_UNKNOWN_KEY',
-      message: 'webhook."ops".auth.usrname: unknown key, did you mean `username`? (line 6)',
+      message: 'webhook."ops".auth.usrname: unknown key, did you mean "username"? (line 6)',
       line: 6,
     },
     {
@@ -255,7 +255,7 @@ describe('parseWebhookConfig: errors name the TOML key, the value and the line',
     {
       toml: webhookToml('headers = ["X-A: 1", "Bad Name: 2"]'),
       code: 'ERR_WEBHOOK_INVALID_HEADER',
-      message: 'webhook."ops".headers: invalid header name in "Bad Name: 2" (line 4)',
+      message: 'webhook."ops".headers: invalid header name "Bad Name" at index 1 (line 4)',
       line: 4,
     },
     {
@@ -494,22 +494,22 @@ describe('resolveWebhookOptions: errors name the option and the value', () => {
     {
       patch: { headers: 'X-A: 1' },
       code: 'ERR_WEBHOOK_INVALID_TYPE',
-      message: 'headers must be a list of "Name: value" strings or an object, got "X-A: 1" (webhook "ops")',
+      message: 'headers must be a list of "Name: value" strings or an object, got a string (webhook "ops")',
     },
     {
       patch: { headers: ['X-A 1'] },
       code: 'ERR_WEBHOOK_INVALID_HEADER',
-      message: 'headers: expected "Name: value", got "X-A 1" (webhook "ops")',
+      message: 'headers: expected "Name: value", got a line without ":" at index 0 (webhook "ops")',
     },
     {
       patch: { headers: ['X-A: 1\n2'] },
       code: 'ERR_WEBHOOK_INVALID_HEADER',
-      message: 'headers: invalid header value (control characters) in "X-A: 1\\n2" (webhook "ops")',
+      message: 'headers: invalid header value (control characters) in header "X-A" at index 0 (webhook "ops")',
     },
     {
       patch: { headers: { 'X-A': 1 } },
       code: 'ERR_WEBHOOK_INVALID_TYPE',
-      message: 'headers must map names to strings, got 1 for "X-A" (webhook "ops")',
+      message: 'headers must map names to strings, got a number for header "X-A" (webhook "ops")',
     },
     {
       patch: { headers: ['X-A: 1', 'x-a: 2'] },

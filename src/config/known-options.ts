@@ -1,0 +1,61 @@
+import { levenshtein } from './suggest.ts';
+
+/** Every key of {@link WebhookOptions}: the names a code options object may use. */
+export const OPTION_KEYS: readonly string[] = Object.freeze([
+  'id',
+  'url',
+  'events',
+  'timeout',
+  'timeoutMillis',
+  'throttle',
+  'throttleMillis',
+  'signatureKey',
+  'headers',
+  'allowInvalidCerts',
+  'auth',
+  'lossy',
+  'discardAfter',
+  'discardAfterMillis',
+  'enable',
+  'level',
+  'maxBatchEvents',
+  'maxBatchBytes',
+  'retryMax',
+  'retryMaxMillis',
+  'shutdownTimeout',
+  'shutdownTimeoutMillis',
+  'maxQueueEvents',
+  'maxQueueBytes',
+  'spoolDir',
+  'spoolMaxBytes',
+  'eventType',
+  'ca',
+]);
+
+/** Every key of {@link WebhookAuthOptions}. */
+export const AUTH_KEYS: readonly string[] = Object.freeze(['username', 'secret', 'token']);
+
+/** Case, `-` and `_` ignored: `signature-key`, `signature_key` and `signatureKey` are alike. */
+function normalize(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/**
+ * The known name closest to `name` (within two edits, spelling style ignored), for a
+ * "did you mean" hint; `undefined` when none is close.
+ */
+export function closestKey(name: string, known: readonly string[]): string | undefined {
+  const wanted = normalize(name);
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const distance = levenshtein(wanted, normalize(candidate));
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/** The first own key of `input` that is not in `known`, or `undefined`. */
+export function unknownKey(input: Readonly<Record<string, unknown>>, known: readonly string[]): string | undefined {
+  return Object.keys(input).find((key) => !known.includes(key));
+}

@@ -1,0 +1,39 @@
+import type { InspectOptions, inspect } from 'node:util';
+import type { ResolvedWebhookOptions } from './options.ts';
+import { redactHeaderValue, redactUrl } from './redact.ts';
+
+/** What replaces a secret in the options view. */
+export const REDACTED = '***';
+
+/**
+ * The options as a processor or exporter shows them: the same shape, frozen, with every
+ * secret replaced by `***`: the signature key, the credentials of `Authorization`
+ * (`Basic ***`, `Bearer ***`), the values of credential-like headers, and the user and
+ * password of the URL. Everything else (id, events, durations, limits) is as configured.
+ */
+export function redactOptions(options: ResolvedWebhookOptions): ResolvedWebhookOptions {
+  const { authorization, signatureKey } = options;
+  const scheme = authorization === undefined ? undefined : /^\S+/.exec(authorization)?.[0];
+  const headers = Object.fromEntries(Object.entries(options.headers).map(([name, value]) => [name, redactHeaderValue(name, value)]));
+  return Object.freeze({
+    ...options,
+    url: new URL(redactUrl(options.url)),
+    signatureKey: signatureKey === undefined ? undefined : REDACTED,
+    authorization: authorization === undefined ? undefined : scheme === authorization ? REDACTED : `${scheme} ${REDACTED}`,
+    headers: Object.freeze(headers),
+  });
+}
+
+/**
+ * A `util.inspect.custom` method that shows `Name { id, options }` from the object's
+ * `toJSON()` (the redacted view), for classes whose fields hold secrets.
+ */
+export function inspectAs(
+  name: string,
+): (this: { toJSON(): unknown }, depth: number, options: InspectOptions, show: typeof inspect) => string {
+  return function (this: { toJSON(): unknown }, depth, options, show) {
+    if (depth < 0) return `[${name}]`;
+    const inner = options.depth === null || options.depth === undefined ? options.depth : options.depth - 1;
+    return `${name} ${show(this.toJSON(), { ...options, depth: inner })}`;
+  };
+}
