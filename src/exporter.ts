@@ -7,6 +7,8 @@ import type { ResolvedWebhookOptions, WebhookOptions } from './config/options.ts
 import { backoffMillis } from './delivery/backoff.ts';
 import { encodeBatch } from './delivery/encode.ts';
 import { EventQueue } from './delivery/event-queue.ts';
+import { keepAliveUntil } from './delivery/keep-alive.ts';
+import { type ExitParticipant, unwatchProcessExit, watchProcessExit } from './delivery/process-exit.ts';
 import type { DeliveryResult } from './http/classify-response.ts';
 import { sign } from './http/sign.ts';
 import { createTransport, type WebhookTransport } from './http/transport.ts';
@@ -38,6 +40,21 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
   private readonly log: DiagLogger;
   private readonly pending = new Set<Promise<void>>();
   private stopped = false;
+  /** Events of the exports in progress not yet delivered or failed. */
+  private unsent = 0;
+  /** Set while the process is kept alive, after the event loop ran dry, for exports in progress. */
+  private holding: Promise<unknown> | undefined;
+  private readonly exitHooks: ExitParticipant = {
+    beforeExit: () => {
+      if (!this.options.deliverOnExit || this.pending.size === 0 || this.holding !== undefined) return;
+      this.holding = keepAliveUntil(Promise.allSettled([...this.pending])).finally(() => {
+        this.holding = undefined;
+      });
+    },
+    exiting: () => {
+      if (this.unsent > 0) this.log.warn(`process exiting with ${this.unsent} events of an unfinished export not delivered`);
+    },
+  };
 
   constructor(options: WebhookOptions) {
     this.options = resolveWebhookOptions(options);
@@ -57,18 +74,25 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
       (error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error as Error }),
     );
     this.pending.add(work);
+    watchProcessExit(this.exitHooks);
     void work.finally(() => this.pending.delete(work));
   }
 
+  /** Resolves when the exports in progress have finished; until then the process stays alive. */
   async forceFlush(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
+    if (this.pending.size > 0) await keepAliveUntil(Promise.allSettled([...this.pending]));
   }
 
   async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.forceFlush();
-    await this.transport.close();
+    await keepAliveUntil(
+      (async () => {
+        await this.forceFlush();
+        await this.transport.close();
+      })(),
+    );
+    unwatchProcessExit(this.exitHooks);
   }
 
   /** Sends the selected records of one export; resolves with the error that failed it, if any. */
@@ -79,11 +103,20 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
       if (event !== undefined) queue.push(event);
     }
     const cutoff = Date.now() - this.options.discardAfterMillis;
-    while (queue.length > 0) {
-      const error = await this.deliver(queue.take(this.options.maxBatchEvents, this.options.maxBatchBytes), cutoff);
-      if (error !== undefined) return error;
+    let unsent = queue.length;
+    this.unsent += unsent;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.take(this.options.maxBatchEvents, this.options.maxBatchBytes);
+        const error = await this.deliver(batch, cutoff);
+        unsent -= batch.length;
+        this.unsent -= batch.length;
+        if (error !== undefined) return error;
+      }
+      return undefined;
+    } finally {
+      this.unsent -= unsent;
     }
-    return undefined;
   }
 
   private toEvent(record: ReadableLogRecord): WebhookEvent | undefined {
