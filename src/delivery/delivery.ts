@@ -47,7 +47,8 @@ const SHED_TO = 0.9;
 
 interface FlushWaiter {
   readonly target: number;
-  readonly resolve: () => void;
+  /** With true once the events it waits for are settled, false when its deadline passed. */
+  readonly resolve: (settled: boolean) => void;
   readonly timer: NodeJS.Timeout;
 }
 
@@ -184,7 +185,12 @@ export class Delivery {
    * Until then the process stays alive, through throttle windows and retry waits alike.
    */
   flush(timeoutMillis: number): Promise<void> {
-    if (this.settled >= this.accepted) return Promise.resolve();
+    return this.settle(timeoutMillis).then(() => undefined);
+  }
+
+  /** {@link flush}, resolving with false when the deadline passed first. */
+  private settle(timeoutMillis: number): Promise<boolean> {
+    if (this.settled >= this.accepted) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiter: FlushWaiter = {
         target: this.accepted,
@@ -193,7 +199,7 @@ export class Delivery {
         // loop, so the process cannot end in the middle (the engine's own timers do not).
         timer: setTimeout(() => {
           this.waiters.delete(waiter);
-          resolve();
+          resolve(false);
         }, timeoutMillis),
       };
       this.waiters.add(waiter);
@@ -269,12 +275,10 @@ export class Delivery {
   private deliverBeforeExit(): void {
     if (!this.settings.deliverOnExit || this.spool !== undefined || this.exitFlush !== undefined || this.exitFlushExpired) return;
     if (!this.accepting || this.state !== 'running' || this.pendingCount() === 0) return;
-    const timeout = this.settings.shutdownTimeoutMillis;
-    const startedAt = performance.now();
     this.log.debug(`event loop idle with ${this.pendingCount()} events pending: delivering them before exit`);
-    this.exitFlush = this.flush(timeout).then(() => {
+    this.exitFlush = this.settle(this.settings.shutdownTimeoutMillis).then((settled) => {
       this.exitFlush = undefined;
-      if (this.pendingCount() > 0 && performance.now() - startedAt >= timeout) this.exitFlushExpired = true;
+      if (!settled) this.exitFlushExpired = true;
     });
   }
 
@@ -485,7 +489,7 @@ export class Delivery {
       if (this.settled >= waiter.target || this.state !== 'running') {
         clearTimeout(waiter.timer);
         this.waiters.delete(waiter);
-        waiter.resolve();
+        waiter.resolve(true);
       }
     }
   }
