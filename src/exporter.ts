@@ -10,6 +10,7 @@ import { inspectAs, redactOptions } from './config/redacted-options.ts';
 import { backoffMillis } from './delivery/backoff.ts';
 import { encodeBatch } from './delivery/encode.ts';
 import { EventQueue } from './delivery/event-queue.ts';
+import { type ExitParticipant, unwatchProcessExit, watchProcessExit } from './delivery/process-exit.ts';
 import type { DeliveryResult } from './http/classify-response.ts';
 import { sign } from './http/sign.ts';
 import { createTransport, type WebhookTransport } from './http/transport.ts';
@@ -50,6 +51,15 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
   readonly #abort = new AbortController();
   #stopped = false;
   #shutdown: Promise<void> | undefined;
+  /** Events of the exports in progress not yet delivered or failed. */
+  #unsent = 0;
+  /** At exit, the events of unfinished exports are reported (retry waits already hold the process). */
+  readonly #exitHooks: ExitParticipant = {
+    beforeExit: () => {},
+    exiting: () => {
+      if (this.#unsent > 0) this.#log.warn(`process exiting with ${this.#unsent} events of an unfinished export not delivered`);
+    },
+  };
 
   static {
     // What `util.inspect` and `console.log` show: the id and the redacted options.
@@ -89,6 +99,7 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
       (error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error as Error }),
     );
     this.#pending.add(work);
+    watchProcessExit(this.#exitHooks);
     void work.finally(() => this.#pending.delete(work));
   }
 
@@ -117,6 +128,7 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
       } catch (error) {
         this.#log.debug(`closing the transport failed: ${(error as Error).message}`);
       }
+      unwatchProcessExit(this.#exitHooks);
     })();
     return this.#shutdown;
   }
@@ -149,11 +161,20 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
       const event = this.#toEvent(record);
       if (event !== undefined) queue.push(event);
     }
-    while (queue.length > 0) {
-      const error = await this.#deliver(queue.take(this.#options.maxBatchEvents, this.#options.maxBatchBytes));
-      if (error !== undefined) return error;
+    let unsent = queue.length;
+    this.#unsent += unsent;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.take(this.#options.maxBatchEvents, this.#options.maxBatchBytes);
+        const error = await this.#deliver(batch);
+        unsent -= batch.length;
+        this.#unsent -= batch.length;
+        if (error !== undefined) return error;
+      }
+      return undefined;
+    } finally {
+      this.#unsent -= unsent;
     }
-    return undefined;
   }
 
   #toEvent(record: ReadableLogRecord): WebhookEvent | undefined {

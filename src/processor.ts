@@ -111,14 +111,18 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
     return eventName === undefined || this.#matcher.matches(eventName);
   }
 
-  /** Sends everything pending now; resolves when delivered or when the deadline passes. Never rejects. */
+  /**
+   * Sends everything pending now; resolves when delivered or when the deadline passes, keeping
+   * the process alive until then. Never rejects.
+   */
   forceFlush(options?: { timeoutMillis?: number }): Promise<void> {
     return this.#delivery.flush(options?.timeoutMillis ?? this.#options.shutdownTimeoutMillis);
   }
 
   /**
-   * Stops taking records, delivers what is pending (within `shutdown-timeout`), then closes connections.
-   * Afterwards `onEmit` does nothing. Safe to call more than once. Never rejects.
+   * Stops taking records, delivers what is pending (within `shutdown-timeout`), then closes connections,
+   * keeping the process alive until then. Afterwards `onEmit` does nothing. Safe to call more than once.
+   * Never rejects.
    */
   shutdown(): Promise<void> {
     this.#closed = true;

@@ -108,7 +108,10 @@ export async function runSend(args: readonly string[], io: CliIo): Promise<numbe
     { logLevel: values.verbose ? DiagLogLevel.DEBUG : DiagLogLevel.WARN, suppressOverrideMessage: true },
   );
 
-  const processors = chosen.map((options) => new WebhookLogRecordProcessor(url === undefined ? options : { ...options, url }));
+  // The summary reports what is left after --wait: nothing more is delivered when the process ends.
+  const processors = chosen.map(
+    (options) => new WebhookLogRecordProcessor({ ...options, ...(url === undefined ? {} : { url }), deliverOnExit: false }),
+  );
   for (const processor of processors) {
     out(`${style.bold(`webhook ${JSON.stringify(processor.id)}`)} → ${redactUrl(processor.options.url)}`);
   }
@@ -174,9 +177,9 @@ export async function runSend(args: readonly string[], io: CliIo): Promise<numbe
   progress.clear();
   const final = processors.map((processor) => ({ id: processor.id, stats: processor.stats() }));
   const stuck = final.some(({ stats }) => stats.pending > 0);
-  // With nothing pending, shutdown only closes connections; otherwise do not wait for it.
-  const closed = provider.shutdown().catch(() => undefined);
-  if (!stuck) await closed;
+  // With nothing pending, shutdown only closes connections. Otherwise it would wait out the
+  // shutdown timeout, keeping the process alive: what is left is reported below instead.
+  if (!stuck) await provider.shutdown().catch(() => undefined);
   diag.disable();
 
   out();

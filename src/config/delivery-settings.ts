@@ -16,6 +16,8 @@ class SecretKeepingSettings implements DeliverySettings {
   readonly maxQueueEvents: number;
   readonly maxQueueBytes: number;
   readonly retryMaxMillis: number;
+  readonly shutdownTimeoutMillis: number;
+  readonly deliverOnExit: boolean;
   readonly #signatureKey: string | undefined;
 
   constructor(options: ResolvedWebhookOptions) {
@@ -27,6 +29,8 @@ class SecretKeepingSettings implements DeliverySettings {
     this.maxQueueEvents = options.maxQueueEvents;
     this.maxQueueBytes = options.maxQueueBytes;
     this.retryMaxMillis = options.retryMaxMillis;
+    this.shutdownTimeoutMillis = options.shutdownTimeoutMillis;
+    this.deliverOnExit = options.deliverOnExit;
     this.#signatureKey = options.signatureKey;
     Object.freeze(this);
   }

@@ -1,36 +1,40 @@
+import type { WebhookOptions } from './options.ts';
 import { levenshtein } from './suggest.ts';
 
-/** Every key of {@link WebhookOptions}: the names a code options object may use. */
-export const OPTION_KEYS: readonly string[] = Object.freeze([
-  'id',
-  'url',
-  'events',
-  'timeout',
-  'timeoutMillis',
-  'throttle',
-  'throttleMillis',
-  'signatureKey',
-  'headers',
-  'allowInvalidCerts',
-  'auth',
-  'lossy',
-  'discardAfter',
-  'discardAfterMillis',
-  'enable',
-  'level',
-  'maxBatchEvents',
-  'maxBatchBytes',
-  'retryMax',
-  'retryMaxMillis',
-  'shutdownTimeout',
-  'shutdownTimeoutMillis',
-  'maxQueueEvents',
-  'maxQueueBytes',
-  'spoolDir',
-  'spoolMaxBytes',
-  'eventType',
-  'ca',
-]);
+const OPTION_KEY_SET: Readonly<Record<keyof WebhookOptions, true>> = {
+  id: true,
+  url: true,
+  events: true,
+  timeout: true,
+  timeoutMillis: true,
+  throttle: true,
+  throttleMillis: true,
+  signatureKey: true,
+  headers: true,
+  allowInvalidCerts: true,
+  auth: true,
+  lossy: true,
+  discardAfter: true,
+  discardAfterMillis: true,
+  enable: true,
+  level: true,
+  maxBatchEvents: true,
+  maxBatchBytes: true,
+  retryMax: true,
+  retryMaxMillis: true,
+  shutdownTimeout: true,
+  shutdownTimeoutMillis: true,
+  maxQueueEvents: true,
+  maxQueueBytes: true,
+  spoolDir: true,
+  spoolMaxBytes: true,
+  eventType: true,
+  ca: true,
+  deliverOnExit: true,
+};
+
+/** Every key of {@link WebhookOptions}: the names a code options object may use. The record above makes the type checker insist on every key. */
+export const OPTION_KEYS: readonly string[] = Object.freeze(Object.keys(OPTION_KEY_SET));
 
 /** Every key of {@link WebhookAuthOptions}. */
 export const AUTH_KEYS: readonly string[] = Object.freeze(['username', 'secret', 'token']);

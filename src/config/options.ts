@@ -106,6 +106,13 @@ export interface WebhookOptions {
   /** TOML `shutdown-timeout` as a duration string (`"10s"`); alternative to `shutdownTimeoutMillis`. */
   shutdownTimeout?: string;
   /**
+   * TOML `deliver-on-exit`: when the event loop runs dry (`beforeExit`) with events pending
+   * and `shutdown()` was never called, keep the process alive to deliver them, for at most
+   * `shutdown-timeout`. Without a spool only: spooled events are safe on disk already.
+   * @default true
+   */
+  deliverOnExit?: boolean;
+  /**
    * TOML `max-queue-events`: most events held in memory for this webhook; beyond it new events
    * are dropped (or, with `lossy`, the oldest non-error events are shed) and counted.
    * Processor only: `WebhookLogRecordExporter` rejects it (the SDK's processor holds the queue).
@@ -163,6 +170,7 @@ export interface ResolvedWebhookOptions {
   readonly maxBatchBytes: number;
   readonly retryMaxMillis: number;
   readonly shutdownTimeoutMillis: number;
+  readonly deliverOnExit: boolean;
   readonly maxQueueEvents: number;
   readonly maxQueueBytes: number;
   readonly spoolDir: string | undefined;
@@ -183,6 +191,7 @@ export function defaultWebhookSettings(): {
   maxBatchBytes: number;
   retryMaxMillis: number;
   shutdownTimeoutMillis: number;
+  deliverOnExit: boolean;
   maxQueueEvents: number;
   maxQueueBytes: number;
   spoolMaxBytes: number;
@@ -198,6 +207,7 @@ export function defaultWebhookSettings(): {
     maxBatchBytes: 1_048_576,
     retryMaxMillis: 60_000,
     shutdownTimeoutMillis: 30_000,
+    deliverOnExit: true,
     maxQueueEvents: 100_000,
     maxQueueBytes: 67_108_864,
     spoolMaxBytes: 67_108_864,

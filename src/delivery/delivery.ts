@@ -8,6 +8,8 @@ import { backoffMillis, clampRetryAfter } from './backoff.ts';
 import { type DropCounts, type DropReason, DropReporter } from './drops.ts';
 import { BatchEncoder } from './encode.ts';
 import { EventQueue } from './event-queue.ts';
+import { keepAliveUntil } from './keep-alive.ts';
+import { type ExitParticipant, unwatchProcessExit, watchProcessExit } from './process-exit.ts';
 
 /** What the delivery engine needs to know of a webhook's options. */
 export interface DeliverySettings {
@@ -20,6 +22,8 @@ export interface DeliverySettings {
   readonly maxQueueBytes: number;
   readonly retryMaxMillis: number;
   readonly signatureKey: string | undefined;
+  readonly shutdownTimeoutMillis: number;
+  readonly deliverOnExit: boolean;
 }
 
 /** A snapshot of one webhook's delivery. */
@@ -43,7 +47,8 @@ const SHED_TO = 0.9;
 
 interface FlushWaiter {
   readonly target: number;
-  readonly resolve: () => void;
+  /** With true once the events it waits for are settled, false when its deadline passed. */
+  readonly resolve: (settled: boolean) => void;
   readonly timer: NodeJS.Timeout;
 }
 
@@ -89,6 +94,16 @@ export class Delivery {
   private closing: Promise<void> | undefined;
 
   private readonly spool: Spool | undefined;
+  /** How this webhook takes part in the process's end (see process-exit.ts). */
+  private readonly exitHooks: ExitParticipant = {
+    beforeExit: () => this.deliverBeforeExit(),
+    exiting: () => this.reportAtExit(),
+  };
+  private watchingExit = false;
+  /** The delivery started because the event loop ran dry, while it runs. */
+  private exitFlush: Promise<void> | undefined;
+  /** An exit delivery reached its deadline with events left: no other is started. */
+  private exitFlushExpired = false;
 
   /** With a `spool`, its recovered events are sent first and every event is written to it before it counts as accepted. */
   constructor(settings: DeliverySettings, transport: WebhookTransport, log: DiagLogger, spool?: Spool) {
@@ -105,6 +120,7 @@ export class Delivery {
       for (const event of spool.recovered) this.queue.push(event);
       this.accepted += spool.recovered.length;
       log.info(`${spool.recovered.length} events recovered from the spool`);
+      this.watchExit();
       this.arm();
     }
   }
@@ -149,6 +165,7 @@ export class Delivery {
       if (!this.persist(event)) return;
       this.queue.push(event);
     }
+    if (!this.watchingExit) this.watchExit();
     if (this.timer === undefined && this.inFlight === undefined) this.arm();
   }
 
@@ -169,19 +186,26 @@ export class Delivery {
   /**
    * Sends everything accepted so far without waiting for the throttle window; resolves when
    * those events are delivered or dropped, or when `timeoutMillis` passes. Never rejects.
+   * Until then the process stays alive, through throttle windows and retry waits alike.
    */
   flush(timeoutMillis: number): Promise<void> {
-    if (this.settled >= this.accepted) return Promise.resolve();
+    return this.settle(timeoutMillis).then(() => undefined);
+  }
+
+  /** {@link flush}, resolving with false when the deadline passed first. */
+  private settle(timeoutMillis: number): Promise<boolean> {
+    if (this.settled >= this.accepted) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiter: FlushWaiter = {
         target: this.accepted,
         resolve,
+        // Not unref()ed: while someone waits for this flush, its deadline holds the event
+        // loop, so the process cannot end in the middle (the engine's own timers do not).
         timer: setTimeout(() => {
           this.waiters.delete(waiter);
-          resolve();
+          resolve(false);
         }, timeoutMillis),
       };
-      waiter.timer.unref();
       this.waiters.add(waiter);
       if (this.inFlight === undefined) this.arm();
     });
@@ -192,7 +216,7 @@ export class Delivery {
    * left as dropped, and closes the transport. Safe to call more than once.
    */
   close(timeoutMillis: number): Promise<void> {
-    this.closing ??= this.doClose(timeoutMillis);
+    this.closing ??= keepAliveUntil(this.doClose(timeoutMillis));
     return this.closing;
   }
 
@@ -236,6 +260,50 @@ export class Delivery {
     }
     this.drops.report();
     this.settleWaiters();
+    unwatchProcessExit(this.exitHooks);
+    this.watchingExit = false;
+  }
+
+  private watchExit(): void {
+    if (this.closing !== undefined) return;
+    watchProcessExit(this.exitHooks);
+    this.watchingExit = true;
+  }
+
+  /**
+   * The event loop ran dry with `shutdown()` never called: delivers what is pending within
+   * `shutdown-timeout`, once more each time the previous round finished in time; after a
+   * round that reached its deadline, what is left is reported at exit instead. Spooled
+   * events are safe on disk and do not hold the process.
+   */
+  private deliverBeforeExit(): void {
+    if (!this.settings.deliverOnExit || this.spool !== undefined || this.exitFlush !== undefined || this.exitFlushExpired) return;
+    if (!this.accepting || this.state !== 'running' || this.pendingCount() === 0) return;
+    this.log.debug(`event loop idle with ${this.pendingCount()} events pending: delivering them before exit`);
+    this.exitFlush = this.settle(this.settings.shutdownTimeoutMillis).then((settled) => {
+      this.exitFlush = undefined;
+      if (!settled) this.exitFlushExpired = true;
+    });
+  }
+
+  /** The process is ending now: what is still pending is reported, and counted as dropped unless spooled. */
+  private reportAtExit(): void {
+    const pending = this.pendingCount();
+    if (pending === 0) return;
+    if (this.spool !== undefined) {
+      this.log.warn(`process exiting with ${pending} events not delivered; they stay in the spool for the next start`);
+      return;
+    }
+    this.accepting = false;
+    this.state = 'closed';
+    this.clearTimer();
+    this.takeAllPending();
+    this.inFlight = undefined;
+    this.inFlightBytes = 0;
+    this.settled += pending;
+    this.drops.drop('shutdown', pending, true);
+    this.log.warn(`process exiting with ${pending} events not delivered; counted as dropped (shutdown)`);
+    this.drops.report();
   }
 
   private pendingCount(): number {
@@ -425,7 +493,7 @@ export class Delivery {
       if (this.settled >= waiter.target || this.state !== 'running') {
         clearTimeout(waiter.timer);
         this.waiters.delete(waiter);
-        waiter.resolve();
+        waiter.resolve(true);
       }
     }
   }

@@ -36,10 +36,12 @@ export class DropReporter {
     this.intervalMillis = intervalMillis;
   }
 
-  drop(reason: DropReason, count: number): void {
+  /** Counts `count` drops; with `quiet`, leaves the report to the next {@link report} call. */
+  drop(reason: DropReason, count: number, quiet = false): void {
     if (count <= 0) return;
     this.counts[reason] += count;
     this.unreported[reason] += count;
+    if (quiet) return;
     const now = performance.now();
     if (now - this.lastReportAt >= this.intervalMillis) {
       this.report();

@@ -76,6 +76,7 @@ describe('options in code are as strict as TOML keys', () => {
       lossy: true,
       discardAfter: '1h',
       enable: true,
+      deliverOnExit: false,
       level: 'warn',
       maxBatchEvents: 10,
       maxBatchBytes: 2048,

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseWebhookConfig, resolveWebhookOptions } from '../../src/config/config.ts';
+import { WebhookConfigError } from '../../src/config/errors.ts';
+import type { WebhookOptions } from '../../src/config/options.ts';
+
+const base: WebhookOptions = { id: 'ops', url: 'https://hooks.example.org/x', events: ['*'] };
+const toml = (line: string): string => ['[webhook."ops"]', 'url = "https://hooks.example.org/x"', 'events = ["*"]', line].join('\n');
+
+describe('deliver-on-exit', () => {
+  test('is on by default', () => {
+    assert.equal(resolveWebhookOptions(base).deliverOnExit, true);
+  });
+
+  test('is turned off by the code option deliverOnExit and the TOML key deliver-on-exit', () => {
+    assert.equal(resolveWebhookOptions({ ...base, deliverOnExit: false }).deliverOnExit, false);
+    const [parsed] = parseWebhookConfig(toml('deliver-on-exit = false'));
+    assert.equal(parsed?.deliverOnExit, false);
+    assert.equal(resolveWebhookOptions(parsed as WebhookOptions).deliverOnExit, false);
+  });
+
+  test('that is not a boolean is an error naming the key, the value and the line', () => {
+    assert.throws(
+      () => parseWebhookConfig(toml('deliver-on-exit = "no"')),
+      (error: unknown) =>
+        error instanceof WebhookConfigError &&
+        error.code === 'ERR_WEBHOOK_INVALID_TYPE' &&
+        error.message === 'webhook."ops".deliver-on-exit must be true or false, got "no" (line 4)',
+    );
+    assert.throws(
+      () => resolveWebhookOptions({ ...base, deliverOnExit: 'no' } as unknown as WebhookOptions),
+      (error: unknown) =>
+        error instanceof WebhookConfigError && error.message === 'deliverOnExit must be true or false, got "no" (webhook "ops")',
+    );
+  });
+});
