@@ -4,6 +4,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import { resolveWebhookOptions } from './config/config.ts';
 import { warnUnmatchedPatterns, webhookLogger } from './config/diagnostics.ts';
 import type { ResolvedWebhookOptions, WebhookOptions } from './config/options.ts';
+import { sourcesOf } from './config/sources.ts';
 import { backoffMillis } from './delivery/backoff.ts';
 import { encodeBatch } from './delivery/encode.ts';
 import { EventQueue } from './delivery/event-queue.ts';
@@ -44,7 +45,7 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
     this.log = webhookLogger(this.options.id);
     this.matcher = compileEventMatcher(this.options.events);
     this.transport = createTransport(this.options);
-    warnUnmatchedPatterns(this.options, this.log);
+    warnUnmatchedPatterns(this.options, this.log, sourcesOf(options));
   }
 
   export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {

@@ -6,6 +6,7 @@ import { resolveWebhookOptions } from './config/config.ts';
 import { warnUnmatchedPatterns, webhookLogger } from './config/diagnostics.ts';
 import type { ResolvedWebhookOptions, WebhookOptions } from './config/options.ts';
 import { redactUrl } from './config/redact.ts';
+import { describeSource, sourceOf, sourcesOf } from './config/sources.ts';
 import { Delivery, type DeliveryStats } from './delivery/delivery.ts';
 import { createTransport } from './http/transport.ts';
 import { integerIdKeys } from './records/catalog.ts';
@@ -43,8 +44,10 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
         ? undefined
         : openSpool(join(spoolDir, encodeURIComponent(this.options.id)), { maxBytes: spoolMaxBytes, log: this.log });
     this.delivery = new Delivery(this.options, createTransport(this.options), this.log, spool);
-    warnUnmatchedPatterns(this.options, this.log);
-    this.log.debug(`sending to ${redactUrl(this.options.url)}`);
+    const sources = sourcesOf(options);
+    warnUnmatchedPatterns(this.options, this.log, sources);
+    const urlSource = sourceOf(sources, 'url');
+    this.log.debug(`sending to ${urlSource === undefined ? redactUrl(this.options.url) : `the url ${describeSource(urlSource)}`}`);
   }
 
   /** The webhook id (the `<id>` of `[webhook."<id>"]`). */

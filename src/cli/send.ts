@@ -5,6 +5,7 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { formatDuration } from '../config/duration.ts';
 import type { WebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
+import { attachSources, describeSource, sourceOf, sourcesOf } from '../config/sources.ts';
 import type { DeliveryStats } from '../delivery/delivery.ts';
 import { WebhookLogRecordProcessor } from '../processor.ts';
 import { durationOption, expectPositionals, parseCommandArgs } from './args.ts';
@@ -108,9 +109,18 @@ export async function runSend(args: readonly string[], io: CliIo): Promise<numbe
     { logLevel: values.verbose ? DiagLogLevel.DEBUG : DiagLogLevel.WARN, suppressOverrideMessage: true },
   );
 
-  const processors = chosen.map((options) => new WebhookLogRecordProcessor(url === undefined ? options : { ...options, url }));
-  for (const processor of processors) {
-    out(`${style.bold(`webhook ${JSON.stringify(processor.id)}`)} → ${redactUrl(processor.options.url)}`);
+  // With --url, the webhook's own url (and where it came from) is replaced; its other values keep their sources.
+  const withUrl = (options: WebhookOptions, to: string): WebhookOptions =>
+    attachSources(
+      { ...options, url: to },
+      sourcesOf(options).filter((source) => source.option !== 'url'),
+    );
+  const processors = chosen.map((options) => new WebhookLogRecordProcessor(url === undefined ? options : withUrl(options, url)));
+  for (const [index, processor] of processors.entries()) {
+    const own = chosen[index];
+    const source = own === undefined ? undefined : sourceOf(sourcesOf(own), 'url');
+    const shown = url === undefined && source !== undefined ? `the url ${describeSource(source)}` : redactUrl(processor.options.url);
+    out(`${style.bold(`webhook ${JSON.stringify(processor.id)}`)} → ${shown}`);
   }
   const provider = new LoggerProvider({ processors });
   const logger = provider.getLogger('otel-webhooks send');

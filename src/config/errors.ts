@@ -10,7 +10,10 @@ export type WebhookConfigErrorCode =
   | 'ERR_WEBHOOK_RESERVED_HEADER'
   | 'ERR_WEBHOOK_INVALID_PATTERN'
   | 'ERR_WEBHOOK_UNKNOWN_KEY'
-  | 'ERR_WEBHOOK_DUPLICATE_ID';
+  | 'ERR_WEBHOOK_DUPLICATE_ID'
+  | 'ERR_WEBHOOK_MACRO'
+  | 'ERR_WEBHOOK_JSON'
+  | 'ERR_WEBHOOK_SECRET';
 
 /**
  * A configuration problem, found when the configuration is read, never later.

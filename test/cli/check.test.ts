@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { parseWebhookConfig } from '../../src/config/config.ts';
+import { parseWebhookConfig } from '../../src/config/read-config.ts';
 import { selectedEventTypes, unmatchedPatterns } from '../../src/records/match.ts';
 import { fixture, runCli } from '../helpers/cli.ts';
 
