@@ -106,7 +106,7 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     verbose: { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
   });
-  expectPositionals(positionals, 1, 1, 'the config file: otel-webhooks check <config.toml>');
+  expectPositionals(positionals, 1, 1, 'the config file: otel-webhooks check <config>');
   const path = positionals[0] as string;
   const config = await loadConfig(path);
   const out = lineWriter(io.stdout);

@@ -82,7 +82,7 @@ export async function runSend(args: readonly string[], io: CliIo): Promise<numbe
     wait: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   });
-  expectPositionals(positionals, 1, 2, 'the config file: otel-webhooks send <config.toml> [events.ndjson | -]');
+  expectPositionals(positionals, 1, 2, 'the config file: otel-webhooks send <config> [events.ndjson | -]');
   const [configPath = '', inputPath = '-'] = positionals;
   const waitMillis = durationOption('wait', values.wait) ?? 30_000;
   const url = checkUrl(values.url);

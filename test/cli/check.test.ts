@@ -127,7 +127,7 @@ describe('otel-webhooks check', () => {
   test('--help explains the command and its exit codes, exit 0', async () => {
     const result = await runCli(['check', '--help']);
     assert.equal(result.code, 0);
-    assert.match(result.stdout, /^Usage: otel-webhooks check <config\.toml>/);
+    assert.match(result.stdout, /^Usage: otel-webhooks check <config> /);
     assert.match(result.stdout, /Exit codes:\n\s+0 .*\n\s+1 .*\n(?:\s{4,}.*\n)*\s+2 /);
   });
 
