@@ -11,6 +11,9 @@ export const MACRO_CLASSES = ['env', 'file', 'cfg'] as const;
 
 export type MacroClass = (typeof MACRO_CLASSES)[number];
 
+/** Most distinct macros recorded as the sources of one value (the rest still expand). */
+const MAX_USES = 16;
+
 /** Most characters one expanded value may have. */
 export const MAX_VALUE_CHARS = 1_048_576;
 
@@ -49,22 +52,34 @@ export function hasMacro(text: string): boolean {
   return MACRO_CLASSES.some((name) => text.includes(`%{${name}:`));
 }
 
-/** Ranges of `ranges` that fall inside `[start, end)`, shifted by `shift`. */
-function rangesWithin(ranges: Expansion['secret'], start: number, end: number, shift: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (const [from, to] of ranges) {
-    const a = Math.max(from, start);
-    const b = Math.min(to, end);
-    if (a < b) out.push([a + shift, b + shift]);
+/** Index of the first range of `ranges` that ends after `position` (binary search). */
+function firstEndingAfter(ranges: Expansion['secret'], position: number): number {
+  let low = 0;
+  let high = ranges.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((ranges[middle]?.[1] ?? 0) <= position) low = middle + 1;
+    else high = middle;
   }
-  return out;
+  return low;
+}
+
+/** Appends to `out` the parts of `ranges` inside `[start, end)`, shifted by `shift`. */
+function copyRanges(ranges: Expansion['secret'], start: number, end: number, shift: number, out: [number, number][]): void {
+  for (let index = firstEndingAfter(ranges, start); index < ranges.length; index++) {
+    const [from, to] = ranges[index] as readonly [number, number];
+    if (from >= end) break;
+    out.push([Math.max(from, start) + shift, Math.min(to, end) + shift]);
+  }
 }
 
 /** `text[start, end)` with every part a macro produced replaced by `…`: safe to show. */
 export function masked(value: Expansion, start: number, end: number): string {
+  const parts: [number, number][] = [];
+  copyRanges(value.secret, start, end, 0, parts);
   let out = '';
   let at = start;
-  for (const [from, to] of rangesWithin(value.secret, start, end, 0)) {
+  for (const [from, to] of parts) {
     out += `${value.text.slice(at, from)}…`;
     at = to;
   }
@@ -93,7 +108,10 @@ export function expandPass(
   let out = '';
   let consumed = 0;
   const secret: [number, number][] = [];
-  const uses = [...value.uses];
+  const uses = new Set(value.uses);
+  const use = (shown: string): void => {
+    if (uses.size < MAX_USES) uses.add(shown);
+  };
   while (at >= 0) {
     const close = text.indexOf('}%', at + open.length);
     if (close < 0) {
@@ -101,21 +119,23 @@ export function expandPass(
     }
     const shown = cut(masked(value, at, close + 2));
     const found = lookup(text.slice(at + open.length, close), shown);
-    secret.push(...rangesWithin(value.secret, consumed, at, out.length - consumed));
+    copyRanges(value.secret, consumed, at, out.length - consumed, secret);
     out += text.slice(consumed, at);
     if (found.text !== '') secret.push([out.length, out.length + found.text.length]);
     out += found.text;
-    uses.push(shown, ...(found.uses ?? []));
+    use(shown);
+    for (const inner of found.uses ?? []) use(inner);
     if (out.length > MAX_VALUE_CHARS) throw new MacroError(`${shown}: the value expands to more than ${MAX_VALUE_CHARS} characters`);
     consumed = close + 2;
     at = text.indexOf(open, consumed);
   }
-  secret.push(...rangesWithin(value.secret, consumed, text.length, out.length - consumed));
+  copyRanges(value.secret, consumed, text.length, out.length - consumed, secret);
   out += text.slice(consumed);
-  if (out.length > MAX_VALUE_CHARS) throw new MacroError(`${uses.at(-1)}: the value expands to more than ${MAX_VALUE_CHARS} characters`);
+  const last = [...uses].at(-1) ?? open;
+  if (out.length > MAX_VALUE_CHARS) throw new MacroError(`${last}: the value expands to more than ${MAX_VALUE_CHARS} characters`);
   budget.left -= out.length;
-  if (budget.left < 0) throw new MacroError(`${uses.at(-1)}: the configuration's macros expand to too much text in total`);
-  return { text: out, secret: merge(secret), uses };
+  if (budget.left < 0) throw new MacroError(`${last}: the configuration's macros expand to too much text in total`);
+  return { text: out, secret: merge(secret), uses: [...uses] };
 }
 
 /** Sorts ranges and joins those that touch. */
