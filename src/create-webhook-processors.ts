@@ -1,14 +1,19 @@
-import { assertUniqueIds, parseWebhookConfig, resolveWebhookOptions } from './config/config.ts';
+import { assertUniqueIds, resolveWebhookOptions } from './config/config.ts';
 import type { WebhookOptions } from './config/options.ts';
+import { type ConfigSourceOptions, parseWebhookConfig } from './config/read-config.ts';
 import { WebhookLogRecordProcessor } from './processor.ts';
 
 /**
- * One processor per enabled webhook, from Stalwart TOML (every `[webhook."<id>"]` with a `url`)
- * or from option objects. Webhooks with `enable = false` are validated but not started.
- * Throws a `WebhookConfigError` on bad configuration, before anything starts.
+ * One processor per enabled webhook, from a configuration's text (Stalwart TOML, every
+ * `[webhook."<id>"]` with a `url`, macros expanded; or 0.16 registry WebHook JSON: see
+ * `parseWebhookConfig`) or from option objects. Webhooks with `enable = false` are validated
+ * but not started. Throws a `WebhookConfigError` on bad configuration, before anything starts.
  */
-export function createWebhookProcessors(config: string | readonly WebhookOptions[]): WebhookLogRecordProcessor[] {
-  const webhooks = typeof config === 'string' ? parseWebhookConfig(config) : config;
+export function createWebhookProcessors(
+  config: string | readonly WebhookOptions[],
+  options: ConfigSourceOptions = {},
+): WebhookLogRecordProcessor[] {
+  const webhooks = typeof config === 'string' ? parseWebhookConfig(config, options) : config;
   assertUniqueIds(webhooks);
   const enabled = webhooks.filter((options) => options.enable !== false);
   // Disabled ones are validated too (TOML ones already were, by parseWebhookConfig).

@@ -7,6 +7,7 @@ import { warnUnmatchedPatterns, webhookLogger } from './config/diagnostics.ts';
 import { assertExporterOptions } from './config/exporter-options.ts';
 import type { ResolvedWebhookOptions, WebhookOptions } from './config/options.ts';
 import { inspectAs, redactOptions } from './config/redacted-options.ts';
+import { sourcesOf } from './config/sources.ts';
 import { backoffMillis } from './delivery/backoff.ts';
 import { encodeBatch } from './delivery/encode.ts';
 import { EventQueue } from './delivery/event-queue.ts';
@@ -77,7 +78,7 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
     this.#log = webhookLogger(resolved.id);
     this.#matcher = compileEventMatcher(resolved.events);
     this.#transport = createTransport(resolved);
-    warnUnmatchedPatterns(resolved, this.#log);
+    warnUnmatchedPatterns(resolved, this.#log, sourcesOf(options));
   }
 
   /** The validated options, as a frozen copy with its secrets shown as `***`. */

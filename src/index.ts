@@ -1,8 +1,10 @@
-export { parseWebhookConfig, resolveWebhookOptions } from './config/config.ts';
+export { resolveWebhookOptions } from './config/config.ts';
 export { parseDuration } from './config/duration.ts';
 export type { WebhookConfigErrorCode } from './config/errors.ts';
 export { WebhookConfigError } from './config/errors.ts';
 export type { ResolvedWebhookOptions, WebhookAuthOptions, WebhookLevel, WebhookOptions } from './config/options.ts';
+export type { ConfigSourceOptions } from './config/read-config.ts';
+export { parseWebhookConfig } from './config/read-config.ts';
 export { createWebhookProcessors } from './create-webhook-processors.ts';
 export type { DeliveryStats } from './delivery/delivery.ts';
 export type { DropCounts, DropReason } from './delivery/drops.ts';

@@ -8,6 +8,7 @@ import { warnUnmatchedPatterns, webhookLogger } from './config/diagnostics.ts';
 import type { ResolvedWebhookOptions, WebhookOptions } from './config/options.ts';
 import { redactUrl } from './config/redact.ts';
 import { inspectAs, redactOptions } from './config/redacted-options.ts';
+import { describeSource, sourceOf, sourcesOf } from './config/sources.ts';
 import { Delivery, type DeliveryStats } from './delivery/delivery.ts';
 import { createTransport } from './http/transport.ts';
 import { integerIdKeys } from './records/catalog.ts';
@@ -60,8 +61,10 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
             selects: (event) => matcher.matches(event.type) && (minSeverity <= 0 || event.severity >= minSeverity),
           });
     this.#delivery = new Delivery(deliverySettings(resolved), createTransport(resolved), this.#log, spool);
-    warnUnmatchedPatterns(resolved, this.#log);
-    this.#log.debug(`sending to ${redactUrl(resolved.url)}`);
+    const sources = sourcesOf(options);
+    warnUnmatchedPatterns(resolved, this.#log, sources);
+    const urlSource = sourceOf(sources, 'url');
+    this.#log.debug(`sending to ${urlSource === undefined ? redactUrl(resolved.url) : `the url ${describeSource(urlSource)}`}`);
   }
 
   /**

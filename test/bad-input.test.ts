@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
-import { parseWebhookConfig } from '../src/config/config.ts';
 import { WebhookConfigError } from '../src/config/errors.ts';
+import { parseWebhookConfig } from '../src/config/read-config.ts';
 import { eventsOf, pipeline, sleep } from './helpers/pipeline.ts';
 import { receivers } from './helpers/receivers.ts';
 

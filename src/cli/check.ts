@@ -2,6 +2,7 @@ import { resolveWebhookOptions } from '../config/config.ts';
 import { formatDuration } from '../config/duration.ts';
 import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
+import { describeSource, sourceOf, type ValueSource } from '../config/sources.ts';
 import { findEventType } from '../records/catalog.ts';
 import { selectedEventTypes, unmatchedPatterns } from '../records/match.ts';
 import { expectPositionals, parseCommandArgs } from './args.ts';
@@ -34,22 +35,49 @@ function isLoopback(url: URL): boolean {
   return url.hostname === 'localhost' || url.hostname.startsWith('127.') || url.hostname === '[::1]';
 }
 
-function describeAuth(options: ResolvedWebhookOptions, username: string | undefined): string {
+function describeAuth(options: ResolvedWebhookOptions, username: string | undefined, sources: readonly ValueSource[]): string {
   if (options.authKind === 'basic') {
-    return username === undefined ? 'basic (credentials from the url)' : `basic (username ${JSON.stringify(username)})`;
+    if (username === undefined) return 'basic (credentials from the url)';
+    const source = sourceOf(sources, 'auth.username');
+    return `basic (username ${source === undefined ? JSON.stringify(username) : describeSource(source)})`;
   }
   if (options.authKind === 'bearer') return 'bearer token';
   return 'none';
 }
 
-function describePatterns(patterns: readonly string[], style: Style): string[] {
-  const width = Math.max(...patterns.map((pattern) => JSON.stringify(pattern).length));
-  return patterns.map((pattern) => {
+/** A pattern as shown: quoted, or where it came from when a macro produced it. */
+function showPattern(pattern: string, index: number, sources: readonly ValueSource[]): string {
+  const source = sourceOf(sources, 'events', index);
+  return source === undefined ? JSON.stringify(pattern) : `(${describeSource(source)})`;
+}
+
+function describePatterns(patterns: readonly string[], style: Style, sources: readonly ValueSource[]): string[] {
+  const shown = patterns.map((pattern, index) => showPattern(pattern, index, sources));
+  const width = Math.max(...shown.map((text) => text.length));
+  return patterns.map((pattern, index) => {
     const exclude = pattern.startsWith('!');
     const count = selectedEventTypes([exclude ? pattern.slice(1) : pattern]).length;
     const what = exclude ? `excludes ${count}` : `selects ${count}`;
-    return `${JSON.stringify(pattern).padEnd(width)}  ${count === 0 ? style.yellow(what) : what}`;
+    return `${(shown[index] ?? '').padEnd(width)}  ${count === 0 ? style.yellow(what) : what}`;
   });
+}
+
+/** Header names, except those a macro wrote (a macro in the value alone leaves the name shown). */
+function headerNames(options: ResolvedWebhookOptions, lines: unknown, sources: readonly ValueSource[]): string[] {
+  return Object.keys(options.headers).map((name, index) => {
+    const source = sourceOf(sources, 'headers', index);
+    if (source === undefined) return name;
+    const line = Array.isArray(lines) && typeof lines[index] === 'string' ? lines[index] : '';
+    const colon = line.indexOf(':');
+    return colon >= 0 && colon < source.literalPrefix ? name : `(a header ${describeSource(source)})`;
+  });
+}
+
+/** Where the values from outside the file came from, one line per key: `signature-key  %{env:HOOK_KEY}%`. */
+function describeSources(sources: readonly ValueSource[], prefix: string): string[] {
+  const keys = sources.map((source) => (source.key.startsWith(prefix) ? source.key.slice(prefix.length) : source.key));
+  const width = Math.max(...keys.map((key) => key.length));
+  return sources.map((source, index) => `${(keys[index] ?? '').padEnd(width)}  ${source.from.join(', ')}`);
 }
 
 /** Wraps names into lines of at most `width` characters. */
@@ -78,7 +106,7 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     verbose: { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
   });
-  expectPositionals(positionals, 1, 1, 'the config file: otel-webhooks check <config.toml>');
+  expectPositionals(positionals, 1, 1, 'the config file: otel-webhooks check <config>');
   const path = positionals[0] as string;
   const config = await loadConfig(path);
   const out = lineWriter(io.stdout);
@@ -92,11 +120,18 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
 
   for (const options of config.webhooks) {
     const resolved = resolveWebhookOptions(options);
-    const key = `webhook.${JSON.stringify(resolved.id)}`;
+    const key = `${config.format === 'json' ? 'WebHook' : 'webhook'}.${JSON.stringify(resolved.id)}`;
+    const sources = config.sources.get(resolved.id) ?? [];
+    const hidden = (option: string, text: string): string => {
+      const source = sourceOf(sources, option);
+      return source === undefined ? text : `(${describeSource(source)})`;
+    };
     const selected = selectedEventTypes(resolved.events);
-    out(`${style.bold(key)}${resolved.enable ? '' : style.yellow('  disabled (enable = false): validated, not started')}`);
-    out(`  ${label('url')}${redactUrl(resolved.url)}`);
-    const [first, ...rest] = describePatterns(resolved.events, style);
+    out(
+      `${style.bold(key)}${resolved.enable ? '' : style.yellow(`  disabled (${config.format === 'json' ? '"enable": false' : 'enable = false'}): validated, not started`)}`,
+    );
+    out(`  ${label('url')}${hidden('url', redactUrl(resolved.url))}`);
+    const [first, ...rest] = describePatterns(resolved.events, style, sources);
     out(`  ${label('events')}${first}`);
     for (const line of rest) out(`${indent}${line}`);
     out(`${indent}${style.bold(plural(selected.length, 'event type'))} selected`);
@@ -105,23 +140,36 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     out(`  ${label('timeout')}${formatDuration(resolved.timeoutMillis)}`);
     out(`  ${label('discard-after')}${formatDuration(resolved.discardAfterMillis)}`);
     out(`  ${label('signing')}${resolved.signatureKey === undefined ? 'none (requests are not signed)' : 'HMAC-SHA256 in X-Signature'}`);
-    out(`  ${label('auth')}${describeAuth(resolved, options.auth?.username)}`);
+    out(`  ${label('auth')}${describeAuth(resolved, options.auth?.username, sources)}`);
     out(
       `  ${label('lossy')}${resolved.lossy ? 'yes: a failed batch is dropped, not retried' : 'no: failed batches are retried until discard-after'}`,
     );
-    if (resolved.level !== undefined) out(`  ${label('level')}${resolved.level} and above`);
-    const headers = Object.keys(resolved.headers);
+    if (resolved.level !== undefined) out(`  ${label('level')}${hidden('level', `${resolved.level} and above`)}`);
+    const headers = headerNames(resolved, options.headers, sources);
     if (headers.length > 0) out(`  ${label('headers')}${headers.join(', ')}`);
     if (resolved.allowInvalidCerts) out(`  ${label('tls')}${style.yellow('certificates are not verified (allow-invalid-certs)')}`);
     out(
       `  ${label('retries')}${resolved.lossy ? 'none (lossy)' : `backoff from the throttle up to ${formatDuration(resolved.retryMaxMillis)}`}`,
     );
     out(`  ${label('queue')}up to ${plural(resolved.maxQueueEvents, 'event')}, ${formatBytes(resolved.maxQueueBytes)} in memory`);
-    out(`  ${label('spool')}${resolved.spoolDir === undefined ? 'none: pending events live in memory only' : resolved.spoolDir}`);
+    out(
+      `  ${label('spool')}${resolved.spoolDir === undefined ? 'none: pending events live in memory only' : hidden('spoolDir', resolved.spoolDir)}`,
+    );
     out(`  ${label('batches')}up to ${plural(resolved.maxBatchEvents, 'event')}, ${formatBytes(resolved.maxBatchBytes)}`);
+    if (sources.length > 0) {
+      const [firstSource, ...moreSources] = describeSources(sources, `${key}.`);
+      out(`  ${label(config.format === 'json' ? 'secrets from' : 'macros')}${firstSource}`);
+      for (const line of moreSources) out(`${indent}${line}`);
+    }
     out();
 
     for (const { pattern, suggestions } of unmatchedPatterns(resolved.events)) {
+      const index = resolved.events.indexOf(pattern);
+      if (sourceOf(sources, 'events', index) !== undefined) {
+        warnings.push({ line: undefined, text: `${key}.events: ${showPattern(pattern, index, sources)} matches no known event type` });
+        unknownPatterns++;
+        continue;
+      }
       const name = pattern.startsWith('!') ? pattern.slice(1) : pattern;
       const what = GLOB.test(name)
         ? `${JSON.stringify(pattern)} matches no known event type`
@@ -130,7 +178,9 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
       warnings.push({ line: patternLine(sourceLines, resolved.id, pattern), text: `${key}.events: ${what}${hint}` });
       unknownPatterns++;
     }
-    const legacy = resolved.events.filter((pattern) => !pattern.startsWith('!') && selectsOnlyLegacy(pattern));
+    const legacy = resolved.events.filter(
+      (pattern, index) => !pattern.startsWith('!') && sourceOf(sources, 'events', index) === undefined && selectsOnlyLegacy(pattern),
+    );
     if (legacy.length > 0) {
       const one = legacy.length === 1;
       notes.push({
@@ -146,7 +196,8 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     }
   }
   if (config.webhooks.length === 0) {
-    warnings.push({ line: undefined, text: 'no webhooks: no [webhook."<id>"] table with a url' });
+    const none = config.format === 'json' ? 'no WebHook objects' : 'no [webhook."<id>"] table with a url';
+    warnings.push({ line: undefined, text: `no webhooks: ${none}` });
   }
 
   const where = (finding: Finding): string => `${path}${finding.line === undefined ? '' : `:${finding.line}`}`;

@@ -1,14 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import { assertUniqueIds, parseWebhookConfig } from '../config/config.ts';
+import { assertUniqueIds } from '../config/config.ts';
+import type { ConfigFormat } from '../config/detect-format.ts';
 import { WebhookConfigError } from '../config/errors.ts';
 import type { WebhookOptions } from '../config/options.ts';
+import { readWebhookConfig } from '../config/read-config.ts';
+import type { ValueSource } from '../config/sources.ts';
 import { CliError, systemMessage } from './errors.ts';
 
-/** A config file read and parsed: its text and its webhooks. */
+/** A config file read and parsed: its text, its form, its webhooks and where values from outside the file came from. */
 export interface LoadedConfig {
   readonly path: string;
   readonly text: string;
+  readonly format: ConfigFormat;
   readonly webhooks: readonly WebhookOptions[];
+  /** By webhook id. */
+  readonly sources: ReadonlyMap<string, readonly ValueSource[]>;
 }
 
 /**
@@ -33,7 +39,7 @@ export function patternLine(lines: readonly string[], id: string, pattern: strin
 }
 
 /**
- * Reads a Stalwart TOML file and validates its webhooks. An unreadable file, or a config
+ * Reads a config file (Stalwart TOML or 0.16 registry JSON) and validates its webhooks. An unreadable file, or a config
  * error (formatted by {@link formatConfigError}), becomes a {@link CliError}.
  */
 export async function loadConfig(path: string): Promise<LoadedConfig> {
@@ -44,9 +50,9 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
     throw new CliError(`cannot read ${path}: ${systemMessage(error)}`);
   }
   try {
-    const webhooks = parseWebhookConfig(text);
+    const { format, webhooks, sources } = readWebhookConfig(text);
     assertUniqueIds(webhooks);
-    return { path, text, webhooks };
+    return { path, text, format, webhooks, sources };
   } catch (error) {
     if (error instanceof WebhookConfigError) throw new CliError(formatConfigError(path, error), true);
     throw error;

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { logs } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { parseWebhookConfig } from '../config/config.ts';
 import { formatDuration } from '../config/duration.ts';
 import type { WebhookOptions } from '../config/options.ts';
+import { parseWebhookConfig } from '../config/read-config.ts';
 import { WebhookLogRecordProcessor } from '../processor.ts';
 import { compileEventMatcher } from '../records/match.ts';
 import { mailServerWave } from './demo-events.ts';

@@ -5,6 +5,7 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { formatDuration } from '../config/duration.ts';
 import type { WebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
+import { attachSources, describeSource, sourceOf, sourcesOf } from '../config/sources.ts';
 import type { DeliveryStats } from '../delivery/delivery.ts';
 import { WebhookLogRecordProcessor } from '../processor.ts';
 import { durationOption, expectPositionals, parseCommandArgs } from './args.ts';
@@ -81,7 +82,7 @@ export async function runSend(args: readonly string[], io: CliIo): Promise<numbe
     wait: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   });
-  expectPositionals(positionals, 1, 2, 'the config file: otel-webhooks send <config.toml> [events.ndjson | -]');
+  expectPositionals(positionals, 1, 2, 'the config file: otel-webhooks send <config> [events.ndjson | -]');
   const [configPath = '', inputPath = '-'] = positionals;
   const waitMillis = durationOption('wait', values.wait) ?? 30_000;
   const url = checkUrl(values.url);
@@ -109,11 +110,20 @@ export async function runSend(args: readonly string[], io: CliIo): Promise<numbe
   );
 
   // The summary reports what is left after --wait: nothing more is delivered when the process ends.
+  // With --url, the webhook's own url (and where it came from) is replaced; its other values keep their sources.
+  const withUrl = (options: WebhookOptions, to: string): WebhookOptions =>
+    attachSources(
+      { ...options, url: to },
+      sourcesOf(options).filter((source) => source.option !== 'url'),
+    );
   const processors = chosen.map(
-    (options) => new WebhookLogRecordProcessor({ ...options, ...(url === undefined ? {} : { url }), deliverOnExit: false }),
+    (options) => new WebhookLogRecordProcessor({ ...(url === undefined ? options : withUrl(options, url)), deliverOnExit: false }),
   );
-  for (const processor of processors) {
-    out(`${style.bold(`webhook ${JSON.stringify(processor.id)}`)} → ${redactUrl(processor.options.url)}`);
+  for (const [index, processor] of processors.entries()) {
+    const own = chosen[index];
+    const source = own === undefined ? undefined : sourceOf(sourcesOf(own), 'url');
+    const shown = url === undefined && source !== undefined ? `the url ${describeSource(source)}` : redactUrl(processor.options.url);
+    out(`${style.bold(`webhook ${JSON.stringify(processor.id)}`)} → ${shown}`);
   }
   const provider = new LoggerProvider({ processors });
   const logger = provider.getLogger('otel-webhooks send');

@@ -7,11 +7,14 @@ Stalwart-compatible webhooks from an OpenTelemetry logs pipeline: check a config
 against a local receiver, send events, look up event types.
 
 Commands:
-  check <config.toml>                  validate a config and show what each webhook will do
+  check <config>                       validate a config and show what each webhook will do
   listen [--port N] [options]          run a receiver that verifies and prints what arrives
-  send <config.toml> [events.ndjson]   deliver NDJSON events through the configured webhooks
+  send <config> [events.ndjson]        deliver NDJSON events through the configured webhooks
   events [pattern...] [--json]         list catalog event types a pattern selects
   demo                                 run the example config against embedded receivers
+
+A config is Stalwart TOML (≤ 0.15, macros expanded) or 0.16 registry WebHook JSON (an object,
+an array, an x:WebHook/get response, or stalwart-cli snapshot NDJSON), told apart by content.
 
 Run \`otel-webhooks <command> --help\` for a command's options. --version prints the version.
 Colour is used only on a terminal, and never when NO_COLOR is set.
@@ -23,13 +26,15 @@ Exit codes:
 `;
 
 /** `otel-webhooks check --help`. */
-export const CHECK_USAGE: string = `Usage: otel-webhooks check <config.toml> [--verbose] [--strict]
+export const CHECK_USAGE: string = `Usage: otel-webhooks check <config> [--verbose] [--strict]
 
-Parses and validates the [webhook."<id>"] tables of a Stalwart TOML config and shows, for
-each webhook, what will happen: its url (credentials hidden), the event types its patterns
-select, throttle, timeout, signing, authentication and lossy mode. Patterns that select no
-known event type are reported as warnings, with the nearest event names. Errors name the
-file, line and key: config.toml:4: webhook."ops".timeout: ...
+Parses and validates the [webhook."<id>"] tables of a Stalwart TOML config (its %{env:..}%,
+%{file:..}% and %{cfg:..}% macros expanded), or the WebHook objects of 0.16 registry JSON,
+and shows, for each webhook, what will happen: its url (credentials hidden), the event types
+its patterns select, throttle, timeout, signing, authentication and lossy mode, and which keys
+took their values from macros or registry secrets (names only: such values are never shown).
+Patterns that select no known event type are reported as warnings, with the nearest event
+names. Errors name the file, line and key: config.toml:4: webhook."ops".timeout: ...
 
 Options:
   --verbose   list every event type each webhook selects
@@ -95,10 +100,11 @@ Exit codes:
 `;
 
 /** `otel-webhooks send --help`. */
-export const SEND_USAGE: string = `Usage: otel-webhooks send <config.toml> [events.ndjson | -] [--webhook ID]... [--url URL]
+export const SEND_USAGE: string = `Usage: otel-webhooks send <config> [events.ndjson | -] [--webhook ID]... [--url URL]
                           [--wait DURATION] [--verbose]
 
-Delivers events through the webhooks of a Stalwart TOML config, with the same processor an
+Delivers events through the webhooks of a config (Stalwart TOML or 0.16 registry JSON, as for
+check), with the same processor an
 application uses: each NDJSON line becomes an OpenTelemetry log record (eventName = type,
 attributes = data, timestamp = createdAt) and each webhook selects, batches, signs and
 retries as configured. Without a file, or with -, events are read from stdin.

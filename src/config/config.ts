@@ -12,13 +12,13 @@ import { isSensitiveHeader, redactUrl } from './redact.ts';
 // option (`timeoutMillis`, `auth.secret`) the way its source spells it.
 
 /** How an error names an option: the printed key path, a trailing note, the TOML line. */
-interface Place {
+export interface Place {
   readonly key: string;
   readonly note: string;
   readonly line: number | undefined;
 }
 
-type Locate = (option: string) => Place;
+export type Locate = (option: string) => Place;
 
 type Input = Readonly<Record<string, unknown>>;
 
@@ -100,7 +100,8 @@ export function resolveWebhookOptions(options: WebhookOptions): ResolvedWebhookO
   return resolve(options, codeLocate(options));
 }
 
-function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions {
+/** {@link resolveWebhookOptions} with errors naming options as `locate` says. */
+export function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions {
   if (!isRecord(input)) fail(locate('options'), 'ERR_WEBHOOK_INVALID_TYPE', ` must be an object, got ${show(input)}`);
   rejectUnknownKeys(input, OPTION_KEYS, '', locate);
   const defaults = defaultWebhookSettings();
@@ -414,9 +415,9 @@ const TOML_OPTIONS: ReadonlyMap<string, string> = new Map([
  * Reads the webhooks of a Stalwart TOML configuration: every `[webhook."<id>"]` table with a
  * `url`; other tables are ignored. Each webhook is validated as {@link resolveWebhookOptions}
  * would, with errors naming the TOML key path and line. Durations come back as `*Millis`.
+ * `root` is the parsed document, when it was parsed (and its macros expanded) already.
  */
-export function parseWebhookConfig(toml: string): WebhookOptions[] {
-  const root = parseToml(toml);
+export function parseTomlWebhooks(toml: string, root: Readonly<Record<string, unknown>> = parseToml(toml)): WebhookOptions[] {
   const webhooks = root['webhook'];
   if (webhooks === undefined) return [];
   const lineOf = indexKeyLines(toml);
@@ -447,7 +448,7 @@ export function parseWebhookConfig(toml: string): WebhookOptions[] {
   return result;
 }
 
-function parseToml(toml: string): Readonly<Record<string, unknown>> {
+export function parseToml(toml: string): Readonly<Record<string, unknown>> {
   try {
     return parse(toml, { integersAsBigInt: 'asNeeded' });
   } catch (error) {
@@ -488,7 +489,7 @@ function didYouMean(key: string, known: readonly string[]): string {
 }
 
 /** `webhook."<id>".<path>`, with the line of the key (or of its closest parent) when found. */
-function tomlPlace(id: string, path: readonly string[], lineOf: (path: readonly string[]) => number | undefined): Place {
+export function tomlPlace(id: string, path: readonly string[], lineOf: (path: readonly string[]) => number | undefined): Place {
   const segments = path.map((segment) => (/^[A-Za-z0-9_-]+$/.test(segment) ? segment : JSON.stringify(segment)));
   const key = ['webhook', JSON.stringify(id), ...segments].join('.');
   const line = lineOf(['webhook', id, ...path]);
@@ -517,7 +518,7 @@ function keySegments(path: string): string[] {
  * A best-effort index of where each key is written: a line scan of table headers and
  * `key =` lines. Looks up a key path, else its closest parent, else the table's first key.
  */
-function indexKeyLines(source: string): (path: readonly string[]) => number | undefined {
+export function indexKeyLines(source: string): (path: readonly string[]) => number | undefined {
   const join = (path: readonly string[]): string => path.join('\u0000');
   const first = new Map<string, number>();
   let table: string[] = [];

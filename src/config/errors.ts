@@ -11,7 +11,10 @@ export type WebhookConfigErrorCode =
   | 'ERR_WEBHOOK_INVALID_PATTERN'
   | 'ERR_WEBHOOK_UNKNOWN_KEY'
   | 'ERR_WEBHOOK_UNSUPPORTED_OPTION'
-  | 'ERR_WEBHOOK_DUPLICATE_ID';
+  | 'ERR_WEBHOOK_DUPLICATE_ID'
+  | 'ERR_WEBHOOK_MACRO'
+  | 'ERR_WEBHOOK_JSON'
+  | 'ERR_WEBHOOK_SECRET';
 
 /**
  * A configuration problem, found when the configuration is read, never later.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { parseWebhookConfig } from '../../src/config/config.ts';
+import { parseWebhookConfig } from '../../src/config/read-config.ts';
 import { selectedEventTypes, unmatchedPatterns } from '../../src/records/match.ts';
 import { fixture, runCli } from '../helpers/cli.ts';
 
@@ -127,7 +127,7 @@ describe('otel-webhooks check', () => {
   test('--help explains the command and its exit codes, exit 0', async () => {
     const result = await runCli(['check', '--help']);
     assert.equal(result.code, 0);
-    assert.match(result.stdout, /^Usage: otel-webhooks check <config\.toml>/);
+    assert.match(result.stdout, /^Usage: otel-webhooks check <config> /);
     assert.match(result.stdout, /Exit codes:\n\s+0 .*\n\s+1 .*\n(?:\s{4,}.*\n)*\s+2 /);
   });
 
