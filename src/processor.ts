@@ -9,7 +9,7 @@ import { redactUrl } from './config/redact.ts';
 import { Delivery, type DeliveryStats } from './delivery/delivery.ts';
 import { createTransport } from './http/transport.ts';
 import { integerIdKeys } from './records/catalog.ts';
-import { toWebhookEvent } from './records/event.ts';
+import { EventTooLargeError, toWebhookEvent } from './records/event.ts';
 import { compileEventMatcher, type EventMatcher } from './records/match.ts';
 import { recordSeverity, selectRecord } from './records/select.ts';
 import { openSpool } from './spool/spool.ts';
@@ -69,9 +69,10 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
     }
     let event: ReturnType<typeof toWebhookEvent>;
     try {
-      event = toWebhookEvent(record, type, recordSeverity(record, type), integerIdKeys);
+      event = toWebhookEvent(record, type, recordSeverity(record, type), integerIdKeys, this.options.maxQueueBytes);
     } catch (error) {
-      this.delivery.reject('invalid', `event "${type}" could not be converted: ${(error as Error).message}`);
+      const reason = error instanceof EventTooLargeError ? 'too-large' : 'invalid';
+      this.delivery.reject(reason, `event "${type}" could not be converted: ${(error as Error).message}`);
       return;
     }
     this.delivery.enqueue(event);

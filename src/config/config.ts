@@ -465,7 +465,7 @@ function suggest(key: string, known: readonly string[]): string {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of known) {
-    const distance = levenshtein(wanted, candidate);
+    const distance = levenshtein(wanted, candidate, bestDistance);
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return best === undefined ? '' : `, did you mean \`${best}\`?`;
