@@ -83,7 +83,8 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
     if (this.closed || !this.options.enable) return false;
     const { eventName, severityNumber } = options;
     if (severityNumber !== undefined && severityNumber !== 0 && severityNumber < this.options.minSeverity) return false;
-    return eventName === undefined || this.matcher.matches(eventName);
+    // A name that is not a string leaves the decision to onEmit (the record may carry `event.name`).
+    return typeof eventName !== 'string' || this.matcher.matches(eventName);
   }
 
   /** Sends everything pending now; resolves when delivered or when the deadline passes. Never rejects. */

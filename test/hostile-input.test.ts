@@ -36,6 +36,16 @@ describe('hostile input stays cheap', () => {
     );
   });
 
+  it('a record whose event name is not a string never throws, and its event.name attribute still counts', async () => {
+    const r = await receiver();
+    const { provider, logger } = pipeline({ url: r.url, events: ['auth.*', '*.error', '{smtp,imap}.*', 'dsn'] });
+    for (const name of [42, null, { length: 3 }, ['auth.success']]) {
+      assert.doesNotThrow(() => logger.emit({ eventName: name as never, attributes: { 'event.name': 'auth.success' } }));
+    }
+    await provider.shutdown();
+    assert.equal(r.requests.flatMap((q) => eventsOf(q.body)).length, 4);
+  });
+
   it('drops records timed outside the years 0000 to 9999 as invalid, naming the time', async () => {
     const r = await receiver();
     const lines: string[] = [];

@@ -41,8 +41,9 @@ const SEMCONV_ALIASES: ReadonlyArray<readonly [otel: string, stalwart: string]> 
 ];
 const ALIASED = new Set(SEMCONV_ALIASES.map(([otel]) => otel));
 
-/** Most distinct event types whose envelope text is remembered. */
+/** Most distinct event types whose envelope text is remembered, and the longest remembered. */
 const MAX_CACHED_TYPES = 1024;
+const MAX_CACHED_LENGTH = 256;
 const typeTexts = new Map<string, string>();
 
 /** `,"type":<quoted type>,"data":{`, remembered per type. */
@@ -50,7 +51,7 @@ function typeText(type: string): string {
   let text = typeTexts.get(type);
   if (text === undefined) {
     text = `,"type":${JSON.stringify(type)},"data":{`;
-    if (typeTexts.size < MAX_CACHED_TYPES) typeTexts.set(type, text);
+    if (typeTexts.size < MAX_CACHED_TYPES && type.length <= MAX_CACHED_LENGTH) typeTexts.set(type, text);
   }
   return text;
 }

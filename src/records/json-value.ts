@@ -62,6 +62,8 @@ export function quoteString(text: string): string {
  * each call. (Keys inside nested maps are not remembered: they may be data, not names.)
  */
 const MAX_CACHED_KEYS = 2048;
+/** Longer keys are quoted on each call, so that the cache never holds much text. */
+const MAX_CACHED_KEY_LENGTH = 256;
 
 /** How a key starts a JSON member: first in its object, or after another member. */
 export interface MemberPrefix {
@@ -79,7 +81,7 @@ export function memberPrefix(key: string): MemberPrefix {
   if (prefix === undefined) {
     const first = `${JSON.stringify(key)}:`;
     prefix = { first, next: `,${first}` };
-    if (prefixCache.size < MAX_CACHED_KEYS) prefixCache.set(key, prefix);
+    if (prefixCache.size < MAX_CACHED_KEYS && key.length <= MAX_CACHED_KEY_LENGTH) prefixCache.set(key, prefix);
   }
   return prefix;
 }

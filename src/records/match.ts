@@ -16,6 +16,9 @@ export const webhookErrorEventType = 'telemetry.webhook-error';
 /** How many distinct type names a matcher remembers decisions for; later names are decided on each call. */
 export const maxCachedDecisions = 4096;
 
+/** Longer type names are decided on each call, so that the cache never holds much text. */
+const MAX_CACHED_NAME_LENGTH = 256;
+
 const globCharacters = /[*?[\]{}()!+@|\\]/;
 
 /**
@@ -108,10 +111,11 @@ export function compileEventMatcher(patterns: readonly string[], keyLabel: (inde
   return {
     matches(type: string): boolean {
       if (type === lastType) return lastDecision;
+      if (typeof type !== 'string') return false;
       let decision = cache.get(type);
       if (decision === undefined) {
         decision = decide(type);
-        if (cache.size < maxCachedDecisions) cache.set(type, decision);
+        if (cache.size < maxCachedDecisions && type.length <= MAX_CACHED_NAME_LENGTH) cache.set(type, decision);
       }
       lastType = type;
       lastDecision = decision;

@@ -29,6 +29,17 @@ describe('otel-webhooks send with hostile input', () => {
     assert.doesNotMatch(sent.stdout + sent.stderr, /RangeError|\n\s+at /);
   });
 
+  test('a createdAt after year 9999 is reported as a malformed line, exit 1', async () => {
+    const input = `${JSON.stringify({ type: 'auth.success', createdAt: '+010000-01-01T00:00:00Z' })}\n`;
+    const sent = await runCli(['send', fixture('cli/small-queue.toml'), '-', '--url', 'http://127.0.0.1:9/', '--wait', '1s'], { input });
+    assert.equal(sent.code, 1, sent.stdout + sent.stderr);
+    assert.match(
+      sent.stderr,
+      /<stdin>:1: skipped: "createdAt" must be a timestamp like "2026-11-22T10:05:14Z" in the years 0000 to 9999, got "\+010000-01-01T00:00:00Z"/,
+    );
+    assert.match(sent.stdout, /Read 0 events from <stdin> \(1 malformed line skipped\)/);
+  });
+
   test('a spool held by another process is reported in one line, exit 1', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'otel-webhooks-send-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
