@@ -12,7 +12,7 @@ import { describeSource, sourceOf, sourcesOf } from './config/sources.ts';
 import { Delivery, type DeliveryStats } from './delivery/delivery.ts';
 import { createTransport } from './http/transport.ts';
 import { integerIdKeys } from './records/catalog.ts';
-import { toWebhookEvent } from './records/event.ts';
+import { EventTooLargeError, toWebhookEvent } from './records/event.ts';
 import { compileEventMatcher, type EventMatcher } from './records/match.ts';
 import { recordSeverity, selectRecord } from './records/select.ts';
 import { openSpool } from './spool/spool.ts';
@@ -98,9 +98,10 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
     }
     let event: ReturnType<typeof toWebhookEvent>;
     try {
-      event = toWebhookEvent(record, type, recordSeverity(record, type), integerIdKeys);
+      event = toWebhookEvent(record, type, recordSeverity(record, type), integerIdKeys, this.#options.maxQueueBytes);
     } catch (error) {
-      this.#delivery.reject('invalid', `event "${type}" could not be converted: ${(error as Error).message}`);
+      const reason = error instanceof EventTooLargeError ? 'too-large' : 'invalid';
+      this.#delivery.reject(reason, `event "${type}" could not be converted: ${(error as Error).message}`);
       return;
     }
     this.#delivery.enqueue(event);
@@ -111,7 +112,8 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
     if (this.#closed || !this.#options.enable) return false;
     const { eventName, severityNumber } = options;
     if (severityNumber !== undefined && severityNumber !== 0 && severityNumber < this.#options.minSeverity) return false;
-    return eventName === undefined || this.#matcher.matches(eventName);
+    // A name that is not a string leaves the decision to onEmit (the record may carry `event.name`).
+    return typeof eventName !== 'string' || this.#matcher.matches(eventName);
   }
 
   /**

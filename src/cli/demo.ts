@@ -49,6 +49,7 @@ export async function runDemo(print: (line: string) => void, configText?: string
       continue;
     }
     const receiver = await startReceiver({
+      keepBatches: true,
       ...(options.signatureKey === undefined ? {} : { signatureKey: options.signatureKey }),
       ...(options.auth?.username === undefined ? {} : { username: options.auth.username }),
       ...(options.auth?.secret === undefined ? {} : { secret: options.auth.secret }),

@@ -1,3 +1,5 @@
+import { rfc3339Seconds } from '../records/timestamp.ts';
+
 /** One event read from an NDJSON line. */
 export interface InputEvent {
   readonly type: string;
@@ -22,7 +24,7 @@ function kind(value: unknown): string {
 
 /**
  * Reads one NDJSON line `{"type": "...", "data": {...}, "createdAt": "..."}`. `data` and
- * `createdAt` (an RFC 3339 timestamp) are optional; other fields, such as the `id` of an event
+ * `createdAt` (an RFC 3339 timestamp, years 0000 to 9999) are optional; other fields, such as the `id` of an event
  * captured by `listen --json`, are ignored. Returns `undefined` for a blank line.
  */
 export function parseEventLine(line: string): ParsedLine | undefined {
@@ -43,8 +45,10 @@ export function parseEventLine(line: string): ParsedLine | undefined {
   let at: Date | undefined;
   if (createdAt !== undefined) {
     const millis = typeof createdAt === 'string' ? Date.parse(createdAt) : Number.NaN;
-    if (!Number.isFinite(millis)) {
-      return { problem: `"createdAt" must be a timestamp like "2026-11-22T10:05:14Z", got ${JSON.stringify(createdAt)}` };
+    if (rfc3339Seconds(millis) === undefined) {
+      return {
+        problem: `"createdAt" must be a timestamp like "2026-11-22T10:05:14Z" in the years 0000 to 9999, got ${JSON.stringify(createdAt)}`,
+      };
     }
     at = new Date(millis);
   }

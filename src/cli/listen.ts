@@ -24,6 +24,29 @@ function typeCounts(batch: ReceivedBatch): string {
 
 const SHOWN_IDS = 4;
 
+/** Ids remembered for spotting retries and duplicates: the most recent ones, so memory stays bounded however long listen runs. */
+const REMEMBERED_IDS = 100_000;
+
+/** A set of the most recently added ids, at most `capacity` of them. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  private readonly capacity: number;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string): void {
+    if (this.ids.has(id)) return;
+    this.ids.add(id);
+    if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value as string);
+  }
+}
+
 /** `otel-webhooks listen`: runs until SIGINT or SIGTERM; resolves to the exit code. */
 export async function runListen(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -95,11 +118,12 @@ export async function runListen(args: readonly string[], io: CliIo): Promise<num
   let refused = 0;
   let acceptedEvents = 0;
   let duplicates = 0;
-  const seen = new Set<string>();
-  const acceptedIds = new Set<string>();
+  // Only counts and recent ids are kept: the events themselves are printed and forgotten.
+  const seen = new RecentIds(REMEMBERED_IDS);
+  const acceptedIds = new RecentIds(REMEMBERED_IDS);
   const total = (): string =>
-    `${plural(receiver.batches.length, 'request')}: ${accepted} accepted, ${onPurpose} failed on purpose, ${refused} refused · ` +
-    `${plural(acceptedEvents, 'event')} accepted, ${acceptedIds.size} distinct ids, ${plural(duplicates, 'duplicate')}`;
+    `${plural(receiver.requests, 'request')}: ${accepted} accepted, ${onPurpose} failed on purpose, ${refused} refused · ` +
+    `${plural(acceptedEvents, 'event')} accepted, ${acceptedEvents - duplicates} distinct ids, ${plural(duplicates, 'duplicate')}`;
 
   receiver.onBatch = (batch) => {
     const ok = batch.status >= 200 && batch.status < 300;

@@ -1,5 +1,6 @@
 import { WebhookConfigError } from '../config/errors.ts';
 import { VERSION } from '../http/version.ts';
+import { WebhookSpoolError } from '../spool/errors.ts';
 import { wantsHelp } from './args.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
 import type { CliIo } from './output.ts';
@@ -45,7 +46,7 @@ async function runCommand(name: string, command: Command, args: readonly string[
       io.stderr.write(error.located ? `${error.message}\n` : `otel-webhooks ${name}: ${error.message}\n`);
       return EXIT_FAILURE;
     }
-    if (error instanceof WebhookConfigError) {
+    if (error instanceof WebhookConfigError || error instanceof WebhookSpoolError) {
       io.stderr.write(`otel-webhooks ${name}: ${error.message}\n`);
       return EXIT_FAILURE;
     }

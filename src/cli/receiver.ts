@@ -20,6 +20,8 @@ export interface ReceiverOptions {
   status?: (request: number) => number;
   /** Waits this long before answering. */
   delayMillis?: number;
+  /** Keeps every batch in {@link Receiver.batches}; without it only {@link Receiver.requests} counts them. */
+  keepBatches?: boolean;
 }
 
 /** Verdict of one check: passed, failed, or not checked (nothing configured). */
@@ -52,6 +54,9 @@ export interface ReceivedBatch {
 
 export interface Receiver {
   readonly url: string;
+  /** Requests answered so far. */
+  readonly requests: number;
+  /** Every batch answered, with `keepBatches`; else empty. */
   readonly batches: readonly ReceivedBatch[];
   /** Called for every batch, after it was answered. */
   onBatch: ((batch: ReceivedBatch) => void) | undefined;
@@ -92,8 +97,12 @@ function checkAuth(header: string | undefined, options: ReceiverOptions): Verdic
 export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
   const batches: ReceivedBatch[] = [];
   let count = 0;
+  let answered = 0;
   const receiver: Receiver = {
     url: '',
+    get requests() {
+      return answered;
+    },
     batches,
     onBatch: undefined,
     close: () => close(server),
@@ -133,7 +142,8 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       };
       const answer = (): void => {
         response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : (problem ?? 'refused'));
-        batches.push(batch);
+        answered++;
+        if (options.keepBatches === true) batches.push(batch);
         receiver.onBatch?.(batch);
       };
       if (options.delayMillis === undefined) answer();

@@ -1,5 +1,4 @@
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { type Attributes, DiagLogLevel, diag } from '@opentelemetry/api';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { formatDuration } from '../config/duration.ts';
@@ -14,6 +13,7 @@ import { CliError, EXIT_FAILURE, EXIT_OK, systemMessage, UsageError } from './er
 import { parseEventLine } from './event-lines.ts';
 import { type CliIo, lineWriter, plural, styleFor } from './output.ts';
 import { ProgressLine, renderProgress } from './progress-bar.ts';
+import { LineTooLongError, readLines } from './read-lines.ts';
 
 /** Events in flight before reading pauses, so a large input does not overflow the queues. */
 const HIGH_WATER_EVENTS = 10_000;
@@ -160,9 +160,11 @@ export async function runSend(args: readonly string[], io: CliIo): Promise<numbe
     }
   };
 
+  // A longer line could not become an event any webhook keeps; reading stops there.
+  const maxLineBytes = Math.max(...processors.map((processor) => processor.options.maxQueueBytes));
   try {
     let lineNumber = 0;
-    for await (const line of createInterface({ input: input.stream, crlfDelay: Number.POSITIVE_INFINITY })) {
+    for await (const line of readLines(input.stream as AsyncIterable<Buffer>, maxLineBytes)) {
       lineNumber++;
       const parsed = parseEventLine(line);
       if (parsed === undefined) continue;
@@ -177,7 +179,8 @@ export async function runSend(args: readonly string[], io: CliIo): Promise<numbe
       if (read % 1000 === 0) await drain();
     }
   } catch (error) {
-    inputProblem = `${input.name}: reading stopped: ${systemMessage(error)}`;
+    const why = error instanceof LineTooLongError ? ', the largest max-queue-bytes of the webhooks' : '';
+    inputProblem = `${input.name}: reading stopped: ${systemMessage(error)}${why}`;
   }
   if (skipped > MAX_REPORTED_LINES) progress.log(`${input.name}: ${skipped - MAX_REPORTED_LINES} more malformed lines skipped`);
   if (inputProblem !== undefined) progress.log(inputProblem);

@@ -74,7 +74,8 @@ A webhook receiver to test against: accepts POSTs on any path, verifies X-Signat
 Authorization header when told what to expect, and prints each batch (event count, types,
 ids, verdict) with a running total. It can fail on purpose to exercise retries. A request
 with a bad signature or credentials is answered 401, a malformed body 400. Stop it with
-Ctrl-C; it then prints a summary.
+Ctrl-C; it then prints a summary. Only counts are kept, and the most recent 100,000 ids for
+spotting retries and duplicates, so it can run for as long as needed.
 
 Options:
   --port N               port to listen on; 0 picks a free one (default 8080)
@@ -112,7 +113,8 @@ retries as configured. Without a file, or with -, events are read from stdin.
 Each line: {"type": "auth.success", "data": {"accountName": "jane"}, "createdAt": "2026-11-22T10:05:14Z"}
 ("data" and "createdAt" are optional; other fields are ignored, so lines captured with
 \`otel-webhooks listen --json\` can be sent again). Malformed lines are reported with their
-line number and skipped. On a terminal a progress line shows queued, delivered, failed
+line number and skipped; a line longer than the largest max-queue-bytes of the webhooks stops
+the reading (exit 1). On a terminal a progress line shows queued, delivered, failed
 (requests) and dropped events; a report follows at the end.
 
 Options:

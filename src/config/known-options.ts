@@ -53,7 +53,7 @@ export function closestKey(name: string, known: readonly string[]): string | und
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of known) {
-    const distance = levenshtein(wanted, normalize(candidate));
+    const distance = levenshtein(wanted, normalize(candidate), bestDistance);
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return best;

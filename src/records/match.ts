@@ -1,7 +1,8 @@
 import picomatch from 'picomatch';
 import { WebhookConfigError } from '../config/errors.ts';
-import { nearest } from '../config/suggest.ts';
+import { NameIndex } from '../config/suggest.ts';
 import { eventTypes } from './catalog.ts';
+import { type CompiledPattern, NameList, PatternSet } from './pattern-set.ts';
 
 /** Decides whether an event type goes to a webhook. */
 export interface EventMatcher {
@@ -15,36 +16,28 @@ export const webhookErrorEventType = 'telemetry.webhook-error';
 /** How many distinct type names a matcher remembers decisions for; later names are decided on each call. */
 export const maxCachedDecisions = 4096;
 
-type Predicate = (type: string) => boolean;
+/** Longer type names are decided on each call, so that the cache never holds much text. */
+const MAX_CACHED_NAME_LENGTH = 256;
 
 const globCharacters = /[*?[\]{}()!+@|\\]/;
 
 /**
- * Compiles one pattern (without its `!`). Stalwart's forms come first and keep Stalwart's
- * meaning for any number of dots: `*` is everything, `prefix*` starts-with, `*suffix`
- * ends-with, a name without glob characters is exact. Anything else is a picomatch glob.
+ * The start of a glob that every name it matches begins with: its letters, digits, `.`, `_` and
+ * `-` up to the first other character (picomatch gives meaning to many: quotes, `/`, `|`, …).
  */
-function compilePattern(pattern: string, key: string): Predicate {
-  if (pattern === '') {
-    throw new WebhookConfigError('ERR_WEBHOOK_INVALID_PATTERN', key, `${key}: empty event pattern`);
-  }
-  if (pattern === '*') return () => true;
-  if (!globCharacters.test(pattern)) return (type) => type === pattern;
-  if (pattern.endsWith('*') && !globCharacters.test(pattern.slice(0, -1))) {
-    const prefix = pattern.slice(0, -1);
-    return (type) => type.startsWith(prefix);
-  }
-  if (pattern.startsWith('*') && !globCharacters.test(pattern.slice(1))) {
-    const suffix = pattern.slice(1);
-    return (type) => type.endsWith(suffix);
-  }
-  if (pattern.startsWith('!')) {
-    throw new WebhookConfigError(
-      'ERR_WEBHOOK_INVALID_PATTERN',
-      key,
-      `${key}: invalid event pattern ${JSON.stringify(pattern)}: only one leading "!" is allowed`,
-    );
-  }
+function literalStart(glob: string): string {
+  // `|` separates whole alternatives; a leading `./` is ignored.
+  if (glob.startsWith('./') || glob.includes('|')) return '';
+  return /^[A-Za-z0-9_.-]*/.exec(glob)?.[0] ?? '';
+}
+
+/** Most compiled globs remembered, so that checking, matching and reporting compile each once. */
+const MAX_CACHED_GLOBS = 4096;
+const globCache = new Map<string, (type: string) => boolean>();
+
+function compileGlob(pattern: string, key: string): (type: string) => boolean {
+  const cached = globCache.get(pattern);
+  if (cached !== undefined) return cached;
   let isMatch: picomatch.Matcher;
   try {
     isMatch = picomatch(pattern, { dot: true, strictBrackets: true });
@@ -52,20 +45,45 @@ function compilePattern(pattern: string, key: string): Predicate {
     const reason = error instanceof Error ? error.message : String(error);
     throw new WebhookConfigError('ERR_WEBHOOK_INVALID_PATTERN', key, `${key}: invalid event pattern ${JSON.stringify(pattern)}: ${reason}`);
   }
-  return (type) => isMatch(type);
+  const test = (type: string): boolean => isMatch(type);
+  if (globCache.size < MAX_CACHED_GLOBS) globCache.set(pattern, test);
+  return test;
 }
 
-interface CompiledPattern {
+/**
+ * Compiles one pattern (without its `!`). Stalwart's forms come first and keep Stalwart's
+ * meaning for any number of dots: `*` is everything, `prefix*` starts-with, `*suffix`
+ * ends-with, a name without glob characters is exact. Anything else is a picomatch glob.
+ */
+function compilePattern(pattern: string, key: string): CompiledPattern {
+  if (pattern === '') {
+    throw new WebhookConfigError('ERR_WEBHOOK_INVALID_PATTERN', key, `${key}: empty event pattern`);
+  }
+  if (pattern === '*') return { kind: 'all' };
+  if (!globCharacters.test(pattern)) return { kind: 'exact', name: pattern };
+  if (pattern.endsWith('*') && !globCharacters.test(pattern.slice(0, -1))) return { kind: 'prefix', prefix: pattern.slice(0, -1) };
+  if (pattern.startsWith('*') && !globCharacters.test(pattern.slice(1))) return { kind: 'suffix', suffix: pattern.slice(1) };
+  if (pattern.startsWith('!')) {
+    throw new WebhookConfigError(
+      'ERR_WEBHOOK_INVALID_PATTERN',
+      key,
+      `${key}: invalid event pattern ${JSON.stringify(pattern)}: only one leading "!" is allowed`,
+    );
+  }
+  return { kind: 'glob', literal: literalStart(pattern), test: compileGlob(pattern, key) };
+}
+
+interface WrittenPattern {
   readonly written: string;
   readonly exclude: boolean;
-  readonly test: Predicate;
+  readonly compiled: CompiledPattern;
 }
 
-function compileAll(patterns: readonly string[], keyLabel: (index: number) => string): CompiledPattern[] {
+function compileAll(patterns: readonly string[], keyLabel: (index: number) => string): WrittenPattern[] {
   return patterns.map((written, index) => {
     const exclude = written.startsWith('!');
-    const test = compilePattern(exclude ? written.slice(1) : written, keyLabel(index));
-    return { written, exclude, test };
+    const compiled = compilePattern(exclude ? written.slice(1) : written, keyLabel(index));
+    return { written, exclude, compiled };
   });
 }
 
@@ -78,13 +96,13 @@ const defaultKeyLabel = (index: number): string => `events[${index}]`;
  * Throws {@link WebhookConfigError} `ERR_WEBHOOK_INVALID_PATTERN` naming `keyLabel(index)`.
  */
 export function compileEventMatcher(patterns: readonly string[], keyLabel: (index: number) => string = defaultKeyLabel): EventMatcher {
-  const compiled = compileAll(patterns, keyLabel);
-  const includes = compiled.filter((pattern) => !pattern.exclude).map((pattern) => pattern.test);
-  const excludes = compiled.filter((pattern) => pattern.exclude).map((pattern) => pattern.test);
-  const includeAll = includes.length === 0 && excludes.length > 0;
+  const includes = new PatternSet();
+  const excludes = new PatternSet();
+  for (const { exclude, compiled } of compileAll(patterns, keyLabel)) (exclude ? excludes : includes).add(compiled);
+  const includeAll = includes.size === 0 && excludes.size > 0;
 
   const decide = (type: string): boolean =>
-    type !== webhookErrorEventType && (includeAll || includes.some((test) => test(type))) && !excludes.some((test) => test(type));
+    type !== webhookErrorEventType && (includeAll || includes.matches(type)) && !excludes.matches(type);
 
   const cache = new Map<string, boolean>();
   // The SDK asks `enabled()` and then `onEmit()` about the same type, back to back.
@@ -93,10 +111,11 @@ export function compileEventMatcher(patterns: readonly string[], keyLabel: (inde
   return {
     matches(type: string): boolean {
       if (type === lastType) return lastDecision;
+      if (typeof type !== 'string') return false;
       let decision = cache.get(type);
       if (decision === undefined) {
         decision = decide(type);
-        if (cache.size < maxCachedDecisions) cache.set(type, decision);
+        if (cache.size < maxCachedDecisions && type.length <= MAX_CACHED_NAME_LENGTH) cache.set(type, decision);
       }
       lastType = type;
       lastDecision = decision;
@@ -105,19 +124,43 @@ export function compileEventMatcher(patterns: readonly string[], keyLabel: (inde
   };
 }
 
+/** Suggestions are looked up for this many unmatched patterns by default; later ones get none. */
+export const maxSuggestedPatterns = 20;
+
+let catalog: { readonly names: NameList; readonly list: readonly string[]; suggest: NameIndex | undefined } | undefined;
+
+function catalogNames(): NonNullable<typeof catalog> {
+  if (catalog === undefined) {
+    const list = eventTypes.map((info) => info.name);
+    catalog = { names: new NameList(list), list, suggest: undefined };
+  }
+  return catalog;
+}
+
+/** Up to 3 catalog names nearest to `name`. */
+function suggestEventTypes(name: string): string[] {
+  const names = catalogNames();
+  names.suggest ??= new NameIndex(names.list);
+  return names.suggest.nearest(name, 3);
+}
+
 /**
  * Patterns (as written) that select no catalog event type, each with up to 3 nearest catalog
- * names. `!` exclusions are checked the same way, by what they exclude. A pattern naming a
- * catalog type counts as matching even for {@link webhookErrorEventType}.
+ * names; only the first `suggestFor` of them get suggestions, so that a long list of an
+ * application's own event types costs little. `!` exclusions are checked the same way, by what
+ * they exclude. A pattern naming a catalog type counts as matching even for
+ * {@link webhookErrorEventType}.
  */
-export function unmatchedPatterns(patterns: readonly string[]): { pattern: string; suggestions: string[] }[] {
-  const names = eventTypes.map((info) => info.name);
-  return compileAll(patterns, defaultKeyLabel)
-    .filter(({ test }) => !names.some((name) => test(name)))
-    .map(({ written, exclude }) => ({
-      pattern: written,
-      suggestions: nearest(exclude ? written.slice(1) : written, names, 3),
-    }));
+export function unmatchedPatterns(
+  patterns: readonly string[],
+  suggestFor: number = maxSuggestedPatterns,
+): { pattern: string; suggestions: string[] }[] {
+  const { names } = catalogNames();
+  const unmatched = compileAll(patterns, defaultKeyLabel).filter(({ compiled }) => !names.anyMatches(compiled));
+  return unmatched.map(({ written, exclude }, index) => ({
+    pattern: written,
+    suggestions: index < suggestFor ? suggestEventTypes(exclude ? written.slice(1) : written) : [],
+  }));
 }
 
 /** Catalog event names a pattern list selects, in catalog order. */

@@ -56,13 +56,23 @@ function launch(
   return { child, out };
 }
 
-/** Runs `otel-webhooks <args>` to completion, with `input` on stdin; killed after `timeoutMillis`. */
+/**
+ * Runs `otel-webhooks <args>` to completion, with `input` on stdin (a string, or a stream piped
+ * in until the command stops reading); killed after `timeoutMillis`.
+ */
 export async function runCli(
   args: readonly string[],
-  options: { input?: string; timeoutMillis?: number; env?: NodeJS.ProcessEnv } = {},
+  options: { input?: string | NodeJS.ReadableStream; timeoutMillis?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
   const { child, out } = launch(args, options.timeoutMillis ?? 20_000, options.env);
-  child.stdin?.end(options.input ?? '');
+  const { input } = options;
+  if (typeof input === 'object') {
+    // The command may stop reading before the input ends.
+    child.stdin?.on('error', () => undefined);
+    input.pipe(child.stdin as NodeJS.WritableStream);
+  } else {
+    child.stdin?.end(input ?? '');
+  }
   return out.exit;
 }
 

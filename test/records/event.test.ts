@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { integerIdKeys } from '../../src/records/catalog.ts';
-import { toWebhookEvent } from '../../src/records/event.ts';
+import { EventTooLargeError, MAX_NODES, toWebhookEvent } from '../../src/records/event.ts';
 
 /** A record as the SDK hands it to processors, with only what the mapping reads. */
 function record(fields: Partial<ReadableLogRecord> & { attributes?: Record<string, unknown> }): ReadableLogRecord {
@@ -174,5 +174,73 @@ describe('event data from attributes', () => {
     const attributes = Object.freeze({ 'client.address': '203.0.113.9', 'event.name': 'auth.success' });
     const frozen = Object.freeze(record({ attributes, body: 'x' }));
     assert.doesNotThrow(() => toWebhookEvent(frozen, 'auth.success', 9, integerIdKeys));
+  });
+});
+
+describe('createdAt outside the years RFC 3339 can write', () => {
+  const convert = (hrTime: unknown): string =>
+    JSON.parse(toWebhookEvent(record({ hrTime } as never), 'auth.success', 9, integerIdKeys).json).createdAt;
+
+  it('writes the first second of year 0000 and the last second of year 9999', () => {
+    assert.equal(convert([-62_167_219_200, 0]), '0000-01-01T00:00:00Z');
+    assert.equal(convert([253_402_300_799, 999_999_999]), '9999-12-31T23:59:59Z');
+  });
+
+  it('refuses a record time after year 9999, naming it', () => {
+    assert.throws(() => convert([253_402_300_800, 0]), /record time hrTime \[253402300800, 0\] is not a date in the years 0000 to 9999/);
+  });
+
+  it('refuses a record time before year 0000, naming it', () => {
+    assert.throws(() => convert([-62_167_219_200, -1_000_000]), /record time hrTime \[-62167219200, -1000000\] is not a date/);
+  });
+
+  it('refuses a record time that is not a number', () => {
+    for (const hrTime of [
+      [Number.NaN, Number.NaN],
+      [Number.POSITIVE_INFINITY, 0],
+      [0, Number.NaN],
+    ]) {
+      assert.throws(() => convert(hrTime), /is not a date in the years 0000 to 9999/, String(hrTime));
+    }
+  });
+
+  it('writes a Date value in data outside the years 0000 to 9999 as null', () => {
+    assert.equal(
+      dataText({ attributes: { late: new Date(253_402_300_800_000), early: new Date(-62_167_219_201_000), ok: new Date(0) } }),
+      '{"late":null,"early":null,"ok":"1970-01-01T00:00:00Z"}',
+    );
+  });
+});
+
+describe('values too large to write', () => {
+  const convert = (fields: Parameters<typeof record>[0], maxChars?: number) =>
+    toWebhookEvent(record(fields), 'auth.success', 9, integerIdKeys, maxChars);
+
+  it('stops a body built from shared references after a bounded number of values', () => {
+    // 4^14 leaves from 15 arrays: small in memory, endless when written out.
+    let tree: unknown = 'x';
+    for (let i = 0; i < 14; i++) tree = Array(4).fill(tree);
+    assert.throws(
+      () => convert({ body: { tree } as never }),
+      (error: unknown) => error instanceof EventTooLargeError && error.message === `more than ${MAX_NODES} values`,
+    );
+  });
+
+  it('stops a map of shared maps the same way', () => {
+    let tree: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 14; i++) tree = { a: tree, b: tree, c: tree, d: tree };
+    assert.throws(() => convert({ attributes: { tree } }), EventTooLargeError);
+  });
+
+  it('stops once the text would exceed the limit given', () => {
+    assert.throws(() => convert({ attributes: { details: 'x'.repeat(2_000) } }, 1_000), EventTooLargeError);
+    assert.throws(() => convert({ attributes: { to: Array(200).fill('abcdefgh') } }, 1_000), EventTooLargeError);
+    assert.throws(() => convert({ body: { ['k'.repeat(2_000)]: 1 } as never }, 1_000), EventTooLargeError);
+    assert.throws(() => convert({ attributes: { contents: new Uint8Array(1_000) } }, 1_000), EventTooLargeError);
+  });
+
+  it('writes an event just within the limit', () => {
+    const event = convert({ attributes: { details: 'x'.repeat(900) } }, 1_000);
+    assert.equal(JSON.parse(event.json).data.details.length, 900);
   });
 });

@@ -106,6 +106,42 @@ describe('picomatch globs', () => {
   });
 });
 
+describe('long pattern lists', () => {
+  test('thousands of patterns select what some one of them selects alone', () => {
+    const patterns: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      patterns.push(`app.event-${i}`, `app${i}.*`, `*.tail-${i}`, `glob${i}.{a,b}.*`, `*mid${i}?`);
+    }
+    patterns.push('{auth,smtp}.*', '*.error', 'dsn', 'telemetry.*');
+    const names = [
+      ...catalogNames,
+      ...['app.event-7', 'app.event-7x', 'app12.x', 'app1', 'x.tail-499', 'tail-499', 'glob3.a.z', 'glob3.c.z', 'q.mid42z', 'mid42'],
+    ];
+    const singles = patterns.map((pattern) => compileEventMatcher([pattern]));
+    const expected = names.filter((name) => singles.some((single) => single.matches(name)));
+    assert.ok(expected.includes('app.event-7') && expected.includes('glob3.a.z') && !expected.includes('glob3.c.z'));
+    assert.deepEqual(matching(patterns, names), expected);
+    assert.deepEqual(
+      matching(['*', ...patterns.map((pattern) => `!${pattern}`)], names),
+      names.filter((name) => !expected.includes(name) && name !== 'telemetry.webhook-error'),
+    );
+  });
+
+  test('globs whose start picomatch rewrites still match', () => {
+    assert.deepEqual(matching(['app/**'], ['app', 'app/x', 'apple']), ['app', 'app/x']);
+    assert.deepEqual(matching(['./app.*x'], ['app.1x', './app.1x']), ['app.1x']);
+    assert.deepEqual(matching(['"app"*x'], ['appx', '"app"x']), ['appx']);
+  });
+
+  test('each unknown name is reported, with suggestions for the first ones only', () => {
+    const patterns = ['auth.*', ...Array.from({ length: 50 }, (_, i) => `auth.sucess${i % 10}`)];
+    const reports = unmatchedPatterns(patterns, 5);
+    assert.equal(reports.length, 50);
+    assert.ok(reports.slice(0, 5).every((report) => report.suggestions[0] === 'auth.success'));
+    assert.ok(reports.slice(5).every((report) => report.suggestions.length === 0));
+  });
+});
+
 describe('exclusions', () => {
   test('"!pattern" removes what it matches from what the others select', () => {
     const expected = catalogNames.filter((name) => name.startsWith('auth.') && name !== 'auth.success');
