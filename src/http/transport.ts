@@ -82,9 +82,16 @@ function describeError(error: unknown, urls: readonly URL[]): string {
   if (refusal !== null)
     message = `proxy answered ${refusal[1] ?? refusal[2]}${refusal[0].includes('407') ? ' (proxy authentication required)' : ''}`;
   else if (CERTIFICATE_ERROR.test(code)) message = `certificate: ${message.split('; ')[0]}`;
+  else if (code.startsWith('ERR_SSL_')) message = `tls: ${sslReason(current) ?? code}`;
   else if (code === 'UND_ERR_SOCKET') message = `socket: ${message}`;
   else if (code === 'UND_ERR_PRX_CONN' || code === 'UND_ERR_PRX_TLS') message = `proxy: ${message}`;
   return hideCredentials(message.replace(/\s+/g, ' ').trim(), urls).slice(0, MAX_MESSAGE_LENGTH);
+}
+
+/** OpenSSL's short reason (`tlsv1 alert protocol version`) of a TLS error, without its source location. */
+function sslReason(error: unknown): string | undefined {
+  const reason = typeof error === 'object' && error !== null && 'reason' in error ? error.reason : undefined;
+  return typeof reason === 'string' && reason !== '' ? reason : undefined;
 }
 
 function hideCredentials(message: string, urls: readonly URL[]): string {
@@ -109,8 +116,10 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
   const origin = url.origin;
   const path = `${url.pathname}${url.search}`;
   const headers = staticHeaders(options);
-  const { dispatcher: agent, proxyUrls } = createDispatcher(options);
+  const { dispatcher: agent, proxyUrls, route } = createDispatcher(options);
   const secretUrls = [url, ...proxyUrls];
+  // Network errors name the webhook's own proxy, so that a proxy problem is told from an endpoint one.
+  const through = route.kind === 'proxy' ? ` (through proxy ${redactUrl(route.proxy)})` : '';
   const inFlight = new Set<InFlight>();
   let closed = false;
   let destroyed = false;
@@ -154,7 +163,8 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
       if (destroyed) return retryable('transport closed');
       const message = describeError(error, secretUrls);
       // A proxy refusing the credentials is a configuration problem, retried like other 4xx.
-      return retryable(message, message.startsWith('proxy answered 407'));
+      if (message.startsWith('proxy answered')) return retryable(message, message.startsWith('proxy answered 407'));
+      return retryable(hideCredentials(`${message}${through}`, secretUrls).slice(0, MAX_MESSAGE_LENGTH));
     } finally {
       clearTimeout(timer);
     }
