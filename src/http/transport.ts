@@ -77,10 +77,10 @@ function describeError(error: unknown, urls: readonly URL[]): string {
   const code = typeof current === 'object' && current !== null && 'code' in current ? String(current.code) : '';
   let message = current instanceof Error ? current.message : String(current);
   if (message === '') message = code !== '' ? code : 'request failed';
-  // Node appends advice after "; " to certificate errors; the reason alone is enough here.
   const refusal = PROXY_REFUSAL.exec(message);
   if (refusal !== null)
     message = `proxy answered ${refusal[1] ?? refusal[2]}${refusal[0].includes('407') ? ' (proxy authentication required)' : ''}`;
+  // Node appends advice after "; " to certificate errors; the reason alone is enough here.
   else if (CERTIFICATE_ERROR.test(code)) message = `certificate: ${message.split('; ')[0]}`;
   else if (code.startsWith('ERR_SSL_')) message = `tls: ${sslReason(current) ?? code}`;
   else if (code === 'UND_ERR_SOCKET') message = `socket: ${message}`;
@@ -94,11 +94,20 @@ function sslReason(error: unknown): string | undefined {
   return typeof reason === 'string' && reason !== '' ? reason : undefined;
 }
 
+/** A URL part percent-decoded, or as it is when it does not decode. */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 function hideCredentials(message: string, urls: readonly URL[]): string {
   let result = message;
   for (const url of urls) {
     result = result.replaceAll(url.href, redactUrl(url));
-    for (const secret of [url.password, url.username, decodeURIComponent(url.password), decodeURIComponent(url.username)]) {
+    for (const secret of [url.password, url.username, decoded(url.password), decoded(url.username)]) {
       if (secret !== '') result = result.replaceAll(secret, '***');
     }
   }
