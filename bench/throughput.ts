@@ -159,7 +159,7 @@ async function runRaw(): Promise<Outcome> {
         request = tails.get(size) ?? bodyOf(size);
         tails.set(size, request);
       }
-      const outcome = await transport.send(request.body, request.signature);
+      const outcome = await transport.send(request.body, { 'x-signature': request.signature });
       requests++;
       if (outcome.status !== 'success') throw new Error(`raw POST failed: ${outcome.message}`);
       sent += size;

@@ -13,7 +13,7 @@ import { encodeBatch } from './delivery/encode.ts';
 import { EventQueue } from './delivery/event-queue.ts';
 import { type ExitParticipant, unwatchProcessExit, watchProcessExit } from './delivery/process-exit.ts';
 import type { DeliveryResult } from './http/classify-response.ts';
-import { sign } from './http/sign.ts';
+import { batchId, createSigner, type Signer } from './http/signer.ts';
 import { createTransport, type WebhookTransport } from './http/transport.ts';
 import { integerIdKeys } from './records/catalog.ts';
 import { toWebhookEvent, type WebhookEvent } from './records/event.ts';
@@ -46,6 +46,7 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
   readonly #view: ResolvedWebhookOptions;
   readonly #matcher: EventMatcher;
   readonly #transport: WebhookTransport;
+  readonly #signer: Signer;
   readonly #log: DiagLogger;
   readonly #pending = new Set<Promise<void>>();
   /** Aborted when `shutdown()` runs out of time: waits between attempts end at once. */
@@ -78,6 +79,7 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
     this.#log = webhookLogger(resolved.id);
     this.#matcher = compileEventMatcher(resolved.events);
     this.#transport = createTransport(resolved);
+    this.#signer = createSigner(resolved);
     warnUnmatchedPatterns(resolved, this.#log, sourcesOf(options));
   }
 
@@ -196,13 +198,12 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
     const options = this.#options;
     const attempts = options.lossy ? 1 : EXPORT_ATTEMPTS;
     const body = encodeBatch(batch);
-    const signature = options.signatureKey === undefined ? undefined : sign(body, options.signatureKey);
     // Events are taken in order, so the first is the one accepted earliest.
     const expiresAt = (batch[0]?.acceptedAt ?? Date.now()) + options.discardAfterMillis;
     let result: DeliveryResult;
     let why = '';
     for (let attempt = 1; ; attempt++) {
-      result = await this.#transport.send(body, signature);
+      result = await this.#transport.send(body, this.#signer(body, batchId(batch), Date.now()));
       if (result.status !== 'retryable' || result.capped || attempt >= attempts || this.#abort.signal.aborted) break;
       const backoff = Math.min(options.retryMaxMillis, backoffMillis(attempt, EXPORT_RETRY_BASE_MILLIS, options.retryMaxMillis));
       const delay = Math.max(backoff, result.retryAfterMillis ?? 0);

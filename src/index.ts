@@ -2,13 +2,23 @@ export { resolveWebhookOptions } from './config/config.ts';
 export { parseDuration } from './config/duration.ts';
 export type { WebhookConfigErrorCode } from './config/errors.ts';
 export { WebhookConfigError } from './config/errors.ts';
-export type { ResolvedWebhookOptions, WebhookAuthOptions, WebhookLevel, WebhookOptions } from './config/options.ts';
+export type {
+  ResolvedTlsOptions,
+  ResolvedWebhookOptions,
+  WebhookAuthOptions,
+  WebhookLevel,
+  WebhookOptions,
+  WebhookSignatureScheme,
+  WebhookTlsOptions,
+  WebhookTlsVersion,
+} from './config/options.ts';
 export type { ConfigSourceOptions } from './config/read-config.ts';
 export { parseWebhookConfig } from './config/read-config.ts';
 export { createWebhookProcessors } from './create-webhook-processors.ts';
 export type { DeliveryStats } from './delivery/delivery.ts';
 export type { DropCounts, DropReason } from './delivery/drops.ts';
 export { WebhookLogRecordExporter } from './exporter.ts';
+export type { VerifyOptions } from './http/sign.ts';
 export { sign, verifySignature } from './http/sign.ts';
 export { WebhookLogRecordProcessor } from './processor.ts';
 export type { EventLevel, EventType, EventTypeInfo, EventVersions } from './records/catalog.ts';

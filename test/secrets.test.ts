@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
+import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { WebhookOptions } from '../src/config/options.ts';
 import { WebhookLogRecordExporter } from '../src/exporter.ts';
 import { WebhookLogRecordProcessor } from '../src/processor.ts';
+import { CLIENT_CERT, CLIENT_KEY } from './helpers/certs.ts';
 import { receivers } from './helpers/receivers.ts';
 
 const receiver = receivers();
@@ -16,6 +18,11 @@ const AUTH_SECRET = 'auth-S3CR3T-5d0';
 const TOKEN = 'b34rer-T0K3N-e4a';
 const HEADER_SECRET = 'hdr-S3CR3T-0b8';
 const HEADER_TOKEN = 'hdr-T0K3N-66f';
+const PROXY_PASSWORD = 'prx-P4SS-c0d';
+const WHSEC_OLD = 'whsec_b2xkLXN0YW5kYXJkLXdlYmhvb2tzLWtleQ==';
+const WHSEC_NEW = 'whsec_bmV3LXN0YW5kYXJkLXdlYmhvb2tzLWtleQ==';
+/** A line from the middle of the client certificate's private key. */
+const KEY_PEM_LINE = CLIENT_KEY.split('\n')[2] as string;
 
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
@@ -29,6 +36,11 @@ const SECRETS = [
   HEADER_TOKEN,
   base64(`jane:${URL_PASSWORD}`),
   base64(`jane:${AUTH_SECRET}`),
+  PROXY_PASSWORD,
+  WHSEC_OLD,
+  WHSEC_NEW,
+  WHSEC_OLD.slice('whsec_'.length),
+  KEY_PEM_LINE,
 ];
 
 /** Each secret-holding configuration (URL credentials, Basic auth and a token exclude each other). */
@@ -41,6 +53,15 @@ const configurations = (url: string): WebhookOptions[] => {
     { id: 'url-credentials', url: withPassword.href, events: ['*'], signatureKey: SIGNATURE_KEY, headers },
     { id: 'basic', url, events: ['*'], signatureKey: SIGNATURE_KEY, auth: { username: 'jane', secret: AUTH_SECRET } },
     { id: 'bearer', url, events: ['*'], signatureKey: SIGNATURE_KEY, auth: { token: TOKEN }, headers },
+    {
+      id: 'standard-proxy-tls',
+      url,
+      events: ['*'],
+      signatureScheme: 'standard-webhooks',
+      signatureKey: [WHSEC_OLD, WHSEC_NEW],
+      proxy: `http://jane:${PROXY_PASSWORD}@127.0.0.1:9`,
+      tls: { cert: CLIENT_CERT, key: CLIENT_KEY },
+    },
   ];
 };
 
@@ -128,5 +149,38 @@ describe('no secret can be read from a processor or an exporter', () => {
     assert.equal(request.headers.authorization, `Basic ${base64(`jane:${URL_PASSWORD}`)}`);
     assert.equal(request.headers['x-api-key'], HEADER_SECRET);
     assert.equal(request.headers['x-signature'], createHmac('sha256', SIGNATURE_KEY).update(request.body).digest('base64'));
+  });
+
+  it('delivery failures through a proxy are logged without the proxy credentials', async () => {
+    const messages: string[] = [];
+    const log = (...args: unknown[]): void => {
+      messages.push(args.join(' '));
+    };
+    const sink: DiagLogger = { error: log, warn: log, info: log, debug: log, verbose: log };
+    diag.setLogger(sink, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+    try {
+      const processor = new WebhookLogRecordProcessor({
+        id: 'proxied',
+        url: 'https://127.0.0.2:9/hook',
+        events: ['*'],
+        proxy: `http://jane:${PROXY_PASSWORD}@127.0.0.1:9`,
+        shutdownTimeoutMillis: 300,
+      });
+      const provider = new LoggerProvider({ processors: [processor] });
+      provider.getLogger('t').emit({ eventName: 'auth.success' });
+      await provider.shutdown();
+    } finally {
+      diag.disable();
+    }
+    const failures = messages.filter((message) => message.includes('delivery failed'));
+    assert.ok(failures.length > 0, messages.join('\n'));
+    assert.ok(
+      failures.every((message) => message.includes('through proxy http://***@127.0.0.1:9/')),
+      failures.join('\n'),
+    );
+    assert.ok(
+      messages.every((message) => !message.includes(PROXY_PASSWORD)),
+      messages.join('\n'),
+    );
   });
 });

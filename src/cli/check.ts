@@ -6,6 +6,7 @@ import { describeSource, sourceOf, type ValueSource } from '../config/sources.ts
 import { findEventType } from '../records/catalog.ts';
 import { selectedEventTypes, unmatchedPatterns } from '../records/match.ts';
 import { expectPositionals, parseCommandArgs } from './args.ts';
+import { describeProxy, describeSigning, describeTls } from './check-transport.ts';
 import { loadConfig, patternLine } from './config-file.ts';
 import { EXIT_FAILURE, EXIT_OK } from './errors.ts';
 import { type CliIo, lineWriter, plural, type Style, styleFor } from './output.ts';
@@ -139,7 +140,7 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     out(`  ${label('throttle')}${formatDuration(resolved.throttleMillis)}`);
     out(`  ${label('timeout')}${formatDuration(resolved.timeoutMillis)}`);
     out(`  ${label('discard-after')}${formatDuration(resolved.discardAfterMillis)}`);
-    out(`  ${label('signing')}${resolved.signatureKey === undefined ? 'none (requests are not signed)' : 'HMAC-SHA256 in X-Signature'}`);
+    out(`  ${label('signing')}${describeSigning(resolved)}`);
     out(`  ${label('auth')}${describeAuth(resolved, options.auth?.username, sources)}`);
     out(
       `  ${label('lossy')}${resolved.lossy ? 'yes: a failed batch is dropped, not retried' : 'no: failed batches are retried until discard-after'}`,
@@ -147,7 +148,12 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     if (resolved.level !== undefined) out(`  ${label('level')}${hidden('level', `${resolved.level} and above`)}`);
     const headers = headerNames(resolved, options.headers, sources);
     if (headers.length > 0) out(`  ${label('headers')}${headers.join(', ')}`);
+    const proxy = describeProxy(resolved, io.env);
+    if (proxy !== undefined) out(`  ${label('proxy')}${proxy}`);
     if (resolved.allowInvalidCerts) out(`  ${label('tls')}${style.yellow('certificates are not verified (allow-invalid-certs)')}`);
+    const tls = describeTls(resolved.tls);
+    for (const [index, line] of tls.entries())
+      out(index === 0 && !resolved.allowInvalidCerts ? `  ${label('tls')}${line}` : `${indent}${line}`);
     out(
       `  ${label('retries')}${resolved.lossy ? 'none (lossy)' : `backoff from the throttle up to ${formatDuration(resolved.retryMaxMillis)}`}`,
     );
@@ -186,6 +192,12 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
       notes.push({
         line: patternLine(sourceLines, resolved.id, legacy[0] ?? ''),
         text: `${key}.events: ${one ? 'this pattern selects' : `${legacy.length} patterns select`} only pre-0.9 Stalwart event names (${legacy.join(', ')}); Stalwart 0.9 and later no longer emit ${one ? 'it' : 'them'}`,
+      });
+    }
+    if (resolved.url.protocol === 'http:' && tls.length > 0) {
+      warnings.push({
+        line: patternLine(sourceLines, resolved.id, resolved.url.href),
+        text: `${key}.tls: applies to https: endpoints only, and the url is http:`,
       });
     }
     if (resolved.url.protocol === 'http:' && resolved.authKind !== 'none' && !isLoopback(resolved.url)) {

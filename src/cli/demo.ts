@@ -7,7 +7,7 @@ import { parseWebhookConfig } from '../config/read-config.ts';
 import { WebhookLogRecordProcessor } from '../processor.ts';
 import { compileEventMatcher } from '../records/match.ts';
 import { mailServerWave } from './demo-events.ts';
-import { type ReceivedBatch, type Receiver, startReceiver } from './receiver.ts';
+import { type ReceivedBatch, type Receiver, type ReceiverOptions, startReceiver } from './receiver.ts';
 
 /** The example configuration the demo runs, in Stalwart's format. */
 export const EXAMPLE_CONFIG: URL = new URL('../../examples/stalwart-webhooks.toml', import.meta.url);
@@ -21,6 +21,14 @@ interface Running {
   readonly processor: WebhookLogRecordProcessor;
   readonly throttleMillis: number;
   expected: number;
+}
+
+/** What the demo's receiver checks for a webhook's signature. */
+function signatureChecks(options: WebhookOptions): Pick<ReceiverOptions, 'signatureKey' | 'standardKeys'> {
+  const key = options.signatureKey;
+  if (key === undefined) return {};
+  if (options.signatureScheme === 'standard-webhooks') return { standardKeys: typeof key === 'string' ? [key] : key };
+  return typeof key === 'string' ? { signatureKey: key } : {};
 }
 
 function countTypes(batch: ReceivedBatch): string {
@@ -50,7 +58,7 @@ export async function runDemo(print: (line: string) => void, configText?: string
     }
     const receiver = await startReceiver({
       keepBatches: true,
-      ...(options.signatureKey === undefined ? {} : { signatureKey: options.signatureKey }),
+      ...signatureChecks(options),
       ...(options.auth?.username === undefined ? {} : { username: options.auth.username }),
       ...(options.auth?.secret === undefined ? {} : { secret: options.auth.secret }),
       ...(options.auth?.token === undefined ? {} : { token: options.auth.token }),

@@ -1,3 +1,4 @@
+import { secretProblem } from '../http/standard-webhooks.ts';
 import { durationOption, expectPositionals, integerOption, parseCommandArgs } from './args.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, systemMessage, UsageError } from './errors.ts';
 import { type CliIo, lineWriter, plural, type Style, styleFor } from './output.ts';
@@ -53,6 +54,7 @@ export async function runListen(args: readonly string[], io: CliIo): Promise<num
     port: { type: 'string' },
     host: { type: 'string', default: '127.0.0.1' },
     'signature-key': { type: 'string' },
+    'standard-key': { type: 'string', multiple: true },
     username: { type: 'string' },
     secret: { type: 'string' },
     token: { type: 'string' },
@@ -75,9 +77,18 @@ export async function runListen(args: readonly string[], io: CliIo): Promise<num
   for (const name of ['signature-key', 'secret', 'token', 'username'] as const) {
     if (values[name] === '') throw new UsageError(`--${name} must not be empty`);
   }
+  const standardKeys = values['standard-key'];
+  if (standardKeys !== undefined && values['signature-key'] !== undefined) {
+    throw new UsageError('--standard-key cannot be combined with --signature-key');
+  }
+  for (const key of standardKeys ?? []) {
+    const problem = secretProblem(key);
+    if (problem !== undefined) throw new UsageError(`--standard-key ${problem}`);
+  }
 
   const options: ReceiverOptions = { host: values.host, port };
   if (values['signature-key'] !== undefined) options.signatureKey = values['signature-key'];
+  if (standardKeys !== undefined) options.standardKeys = standardKeys;
   if (values.username !== undefined) options.username = values.username;
   if (values.secret !== undefined) options.secret = values.secret;
   if (values.token !== undefined) options.token = values.token;
@@ -101,10 +112,15 @@ export async function runListen(args: readonly string[], io: CliIo): Promise<num
 
   const checks: string[] = [];
   if (options.signatureKey !== undefined) checks.push('X-Signature with the given key');
+  if (standardKeys !== undefined) {
+    checks.push(`Standard Webhooks signatures with ${standardKeys.length === 1 ? 'the given key' : `any of ${standardKeys.length} keys`}`);
+  }
   if (options.username !== undefined) checks.push(`Basic auth as ${JSON.stringify(options.username)}`);
   if (options.token !== undefined) checks.push('Bearer token');
   say(`${style.bold('Listening on')} ${style.cyan(`${receiver.url}/`)} (any path)`);
-  say(`  checking    ${checks.length > 0 ? checks.join(', ') : style.dim('nothing (see --signature-key, --username/--secret, --token)')}`);
+  say(
+    `  checking    ${checks.length > 0 ? checks.join(', ') : style.dim('nothing (see --signature-key, --standard-key, --username/--secret, --token)')}`,
+  );
   if (fail !== undefined && fail > 0) {
     say(`  simulating  the first ${fail === 1 ? 'request' : `${fail} requests`} answered ${status ?? 503}, then 200`);
   } else if (fail === undefined && status !== undefined) {
@@ -164,6 +180,7 @@ export async function runListen(args: readonly string[], io: CliIo): Promise<num
             : style.dim(` (${repeated} seen before)`);
       say(`    ids    ${ids.join(', ')}${more}${again}`);
     }
+    if (batch.webhookId !== undefined) say(`    webhook-id  ${batch.webhookId}`);
     say(`    total  ${total()}`);
     if (values.json) {
       const arrival = { request: batch.index, path: batch.path, status: batch.status, signature: batch.signature, auth: batch.auth };

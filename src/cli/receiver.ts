@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifySignature } from '../http/sign.ts';
 
@@ -11,6 +11,8 @@ export interface ReceiverOptions {
   port?: number;
   /** Requests must carry a valid `X-Signature` made with this key. */
   signatureKey?: string;
+  /** Requests must carry valid Standard Webhooks headers signed with one of these `whsec_` secrets. */
+  standardKeys?: readonly string[];
   /** Requests must carry `Authorization: Basic` with this user and `secret`. */
   username?: string;
   secret?: string;
@@ -45,6 +47,8 @@ export interface ReceivedBatch {
   readonly bytes: number;
   readonly events: readonly ReceivedEvent[];
   readonly signature: Verdict;
+  /** The `webhook-id` header (Standard Webhooks), when sent. */
+  readonly webhookId: string | undefined;
   readonly auth: Verdict;
   /** The status the receiver answered. */
   readonly status: number;
@@ -80,6 +84,15 @@ function parseEvents(body: Buffer): ReceivedEvent[] | string {
   return events as ReceivedEvent[];
 }
 
+function checkSignature(body: Buffer, headers: IncomingHttpHeaders, options: ReceiverOptions): Verdict {
+  if (options.standardKeys !== undefined) {
+    return verifySignature(body, headers, { scheme: 'standard-webhooks', keys: options.standardKeys }) ? 'ok' : 'failed';
+  }
+  if (options.signatureKey === undefined) return 'unchecked';
+  const given = headers['x-signature'];
+  return typeof given === 'string' && verifySignature(body, given, options.signatureKey) ? 'ok' : 'failed';
+}
+
 function checkAuth(header: string | undefined, options: ReceiverOptions): Verdict {
   if (options.token !== undefined) return header === `Bearer ${options.token}` ? 'ok' : 'failed';
   if (options.username !== undefined || options.secret !== undefined) {
@@ -91,7 +104,8 @@ function checkAuth(header: string | undefined, options: ReceiverOptions): Verdic
 
 /**
  * A webhook receiver on loopback that checks what a Stalwart receiver would check: the
- * `X-Signature` over the exact body bytes, the `Authorization` header, and the body's shape.
+ * `X-Signature` (or the Standard Webhooks headers) over the exact body bytes, the
+ * `Authorization` header, and the body's shape.
  * Answers 401 on a bad signature or credentials, 400 on a malformed body, else `status`.
  */
 export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
@@ -114,13 +128,8 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       const index = ++count;
       const at = performance.now();
       const body = Buffer.concat(chunks);
-      const given = request.headers['x-signature'];
-      const signature: Verdict =
-        options.signatureKey === undefined
-          ? 'unchecked'
-          : typeof given === 'string' && verifySignature(body, given, options.signatureKey)
-            ? 'ok'
-            : 'failed';
+      const signature = checkSignature(body, request.headers, options);
+      const webhookId = request.headers['webhook-id'];
       const auth = checkAuth(request.headers.authorization, options);
       const parsed = parseEvents(body);
       let status = options.status?.(index) ?? 200;
@@ -136,6 +145,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         bytes: body.length,
         events: typeof parsed === 'string' ? [] : parsed,
         signature,
+        webhookId: typeof webhookId === 'string' ? webhookId : undefined,
         auth,
         status,
         problem,

@@ -66,13 +66,14 @@ Exit codes:
 `;
 
 /** `otel-webhooks listen --help`. */
-export const LISTEN_USAGE: string = `Usage: otel-webhooks listen [--port N] [--host ADDRESS] [--signature-key KEY]
+export const LISTEN_USAGE: string = `Usage: otel-webhooks listen [--port N] [--host ADDRESS]
+                            [--signature-key KEY | --standard-key SECRET...]
                             [--username USER --secret SECRET | --token TOKEN]
                             [--fail N] [--status CODE] [--delay MS] [--json]
 
-A webhook receiver to test against: accepts POSTs on any path, verifies X-Signature and the
-Authorization header when told what to expect, and prints each batch (event count, types,
-ids, verdict) with a running total. It can fail on purpose to exercise retries. A request
+A webhook receiver to test against: accepts POSTs on any path, verifies X-Signature (or the
+Standard Webhooks headers) and the Authorization header when told what to expect, and prints
+each batch (event count, types, ids, verdict) with a running total. It can fail on purpose to exercise retries. A request
 with a bad signature or credentials is answered 401, a malformed body 400. Stop it with
 Ctrl-C; it then prints a summary. Only counts are kept, and the most recent 100,000 ids for
 spotting retries and duplicates, so it can run for as long as needed.
@@ -81,6 +82,9 @@ Options:
   --port N               port to listen on; 0 picks a free one (default 8080)
   --host ADDRESS         address to listen on (default 127.0.0.1)
   --signature-key KEY    require a valid X-Signature made with KEY
+  --standard-key SECRET  require valid Standard Webhooks headers (webhook-id,
+                         webhook-timestamp, webhook-signature) signed with this whsec_
+                         secret; repeat it to accept any of several keys
   --username USER        require Authorization: Basic for USER (with --secret)
   --secret SECRET        the Basic password
   --token TOKEN          require Authorization: Bearer TOKEN

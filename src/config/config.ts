@@ -4,8 +4,12 @@ import { formatDuration, parseDuration } from './duration.ts';
 import { WebhookConfigError, type WebhookConfigErrorCode } from './errors.ts';
 import { isValidHeaderName, isValidHeaderValue, parseHeaderLine } from './headers.ts';
 import { AUTH_KEYS, closestKey, OPTION_KEYS, unknownKey } from './known-options.ts';
+import type { OptionErrors } from './option-errors.ts';
 import { defaultWebhookSettings, type ResolvedWebhookOptions, type WebhookLevel, type WebhookOptions } from './options.ts';
+import { resolveProxy } from './proxy-options.ts';
 import { isSensitiveHeader, redactUrl } from './redact.ts';
+import { resolveSigning } from './signing-options.ts';
+import { resolveTls, TLS_TOML_KEYS } from './tls-options.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Naming options in errors. One validation routine serves both sources; a `Locate` names an
@@ -76,6 +80,10 @@ const SEVERITY: Readonly<Record<WebhookLevel, number>> = { trace: 1, debug: 5, i
 const RESERVED_HEADERS = new Set([
   'content-type',
   'x-signature',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'proxy-authorization',
   'content-length',
   'transfer-encoding',
   'connection',
@@ -113,8 +121,11 @@ export function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions 
   const discardAfterMillis = resolveDuration(input, 'discardAfter', 'discardAfterMillis', defaults.discardAfterMillis, locate);
   const retryMaxMillis = resolveDuration(input, 'retryMax', 'retryMaxMillis', defaults.retryMaxMillis, locate);
   const shutdownTimeoutMillis = resolveDuration(input, 'shutdownTimeout', 'shutdownTimeoutMillis', defaults.shutdownTimeoutMillis, locate);
-  const signatureKey = optional(input['signatureKey'], locate('signatureKey'), isString, 'a string', true);
-  if (signatureKey === '') fail(locate('signatureKey'), 'ERR_WEBHOOK_INVALID_VALUE', ' must not be empty');
+  const errors: OptionErrors = {
+    fail: (option, code, problem) => fail(locate(option), code, problem),
+    name: (option) => locate(option).key,
+  };
+  const { signatureScheme, signatureKey } = resolveSigning(input, errors);
   const { authorization, authKind } = resolveAuth(input['auth'], url, locate);
   const spoolDir = optional(input['spoolDir'], locate('spoolDir'), isString, 'a string', false);
   if (spoolDir === '') fail(locate('spoolDir'), 'ERR_WEBHOOK_INVALID_VALUE', ' must not be empty');
@@ -130,6 +141,9 @@ export function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions 
     timeoutMillis,
     throttleMillis,
     signatureKey,
+    signatureScheme,
+    proxy: resolveProxy(input['proxy'], errors),
+    tls: resolveTls(input['tls'], errors),
     headers: resolveHeaders(input['headers'], authKind !== 'none', locate('headers')),
     allowInvalidCerts: resolveBoolean(input, 'allowInvalidCerts', defaults.allowInvalidCerts, locate),
     authorization,
@@ -393,6 +407,9 @@ const TOML_OPTIONS: ReadonlyMap<string, string> = new Map([
   ['timeout', 'timeout'],
   ['throttle', 'throttle'],
   ['signature-key', 'signatureKey'],
+  ['signature-scheme', 'signatureScheme'],
+  ['proxy', 'proxy'],
+  ['tls', 'tls'],
   ['headers', 'headers'],
   ['allow-invalid-certs', 'allowInvalidCerts'],
   ['auth', 'auth'],
@@ -469,6 +486,7 @@ function fromTable(table: Input, id: string, at: (path: readonly string[]) => Pl
     const duration = DURATIONS.find(([text]) => text === option);
     if (duration !== undefined && (typeof value === 'number' || typeof value === 'bigint')) options[duration[1]] = Number(value);
     else options[option] = isRecord(value) ? { ...value } : value;
+    if (option === 'tls' && isRecord(value)) options[option] = fromTlsTable(value, at);
     if (option === 'auth' && isRecord(value)) {
       for (const name of Object.keys(value)) {
         if (!AUTH_KEYS.includes(name)) fail(at(['auth', name]), 'ERR_WEBHOOK_UNKNOWN_KEY', `: unknown key${didYouMean(name, AUTH_KEYS)}`);
@@ -476,6 +494,18 @@ function fromTable(table: Input, id: string, at: (path: readonly string[]) => Pl
     }
   }
   return options;
+}
+
+/** `[webhook."<id>".tls]` keys (`ca-file`) → option names (`caFile`). */
+function fromTlsTable(table: Input, at: (path: readonly string[]) => Place): Record<string, unknown> {
+  const tls: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(table)) {
+    const option = TLS_TOML_KEYS.get(key);
+    if (option === undefined)
+      fail(at(['tls', key]), 'ERR_WEBHOOK_UNKNOWN_KEY', `: unknown key${didYouMean(key, [...TLS_TOML_KEYS.keys()])}`);
+    tls[option] = value;
+  }
+  return tls;
 }
 
 function kebab(name: string): string {

@@ -1,11 +1,11 @@
 import type { DeliverySettings } from '../delivery/delivery.ts';
+import { createSigner, type Signer } from '../http/signer.ts';
 import type { ResolvedWebhookOptions } from './options.ts';
 
 /**
- * The delivery engine's settings, with the signature key kept in a private field behind a
- * getter: the engine reads `signatureKey` as usual, but `util.inspect` (even with
- * `showHidden`) and `JSON.stringify` of the settings, or of an engine holding them, never
- * see it.
+ * The delivery engine's settings. The signature keys are held only inside the `signer`
+ * closure: `util.inspect` (even with `showHidden`) and `JSON.stringify` of the settings, or
+ * of an engine holding them, never see them.
  */
 class SecretKeepingSettings implements DeliverySettings {
   readonly throttleMillis: number;
@@ -18,7 +18,7 @@ class SecretKeepingSettings implements DeliverySettings {
   readonly retryMaxMillis: number;
   readonly shutdownTimeoutMillis: number;
   readonly deliverOnExit: boolean;
-  readonly #signatureKey: string | undefined;
+  readonly signer: Signer;
 
   constructor(options: ResolvedWebhookOptions) {
     this.throttleMillis = options.throttleMillis;
@@ -31,12 +31,8 @@ class SecretKeepingSettings implements DeliverySettings {
     this.retryMaxMillis = options.retryMaxMillis;
     this.shutdownTimeoutMillis = options.shutdownTimeoutMillis;
     this.deliverOnExit = options.deliverOnExit;
-    this.#signatureKey = options.signatureKey;
+    this.signer = createSigner(options);
     Object.freeze(this);
-  }
-
-  get signatureKey(): string | undefined {
-    return this.#signatureKey;
   }
 }
 

@@ -13,6 +13,52 @@ export interface WebhookAuthOptions {
   token?: string;
 }
 
+/** Which signature headers a webhook's requests carry. */
+export type WebhookSignatureScheme = 'stalwart' | 'standard-webhooks';
+
+/** Lowest TLS version accepted by `tls.minVersion`. */
+export type WebhookTlsVersion = 'TLSv1.2' | 'TLSv1.3';
+
+/**
+ * TLS to an `https:` endpoint, TOML `[webhook."<id>".tls]`. Files are read when the options
+ * are resolved (relative paths from the working directory); a file and the PEM text of the
+ * same thing cannot both be given. Through a proxy these apply to the endpoint, inside the
+ * tunnel.
+ */
+export interface WebhookTlsOptions {
+  /** TOML `tls.ca-file`: a PEM file of extra trusted CA certificates (beside Node's own). */
+  caFile?: string;
+  /** TOML `tls.cert-file`: a PEM file with the client certificate (and its chain). Requires a key. */
+  certFile?: string;
+  /** TOML `tls.key-file`: a PEM file with the client certificate's private key (unencrypted). */
+  keyFile?: string;
+  /** TOML `tls.ca`: extra trusted CA certificates as PEM text. */
+  ca?: string | readonly string[];
+  /** TOML `tls.cert`: the client certificate as PEM text. */
+  cert?: string;
+  /** TOML `tls.key`: the client certificate's private key as PEM text; a secret, never shown. */
+  key?: string;
+  /** TOML `tls.server-name`: the name sent in SNI and checked against the certificate, instead of the URL's host. */
+  serverName?: string;
+  /** TOML `tls.min-version`: the lowest TLS version accepted; unset takes Node's default (TLSv1.2). */
+  minVersion?: WebhookTlsVersion;
+}
+
+/** TLS settings after validation: files read, PEM text checked. */
+export interface ResolvedTlsOptions {
+  /** Extra trusted CA certificates (PEM) from `ca` and `caFile`. */
+  readonly ca: readonly string[] | undefined;
+  readonly caFile: string | undefined;
+  /** Client certificate (PEM), from `cert` or `certFile`. */
+  readonly cert: string | undefined;
+  readonly certFile: string | undefined;
+  /** Client private key (PEM), from `key` or `keyFile`. */
+  readonly key: string | undefined;
+  readonly keyFile: string | undefined;
+  readonly serverName: string | undefined;
+  readonly minVersion: WebhookTlsVersion | undefined;
+}
+
 /**
  * Options of one webhook, the code twin of a Stalwart `[webhook."<id>"]` table.
  *
@@ -41,8 +87,28 @@ export interface WebhookOptions {
   throttleMillis?: number;
   /** TOML `throttle` as a duration string (`"1s"`); alternative to `throttleMillis`. */
   throttle?: string;
-  /** TOML `signature-key`: HMAC-SHA256 key (its UTF-8 bytes) for the `X-Signature` header. */
-  signatureKey?: string;
+  /**
+   * TOML `signature-key`: with the `stalwart` scheme, the HMAC-SHA256 key (its UTF-8 bytes) for
+   * the `X-Signature` header; with `standard-webhooks`, a `whsec_…` secret or a list of them
+   * (during a key rotation every key signs).
+   */
+  signatureKey?: string | readonly string[];
+  /**
+   * TOML `signature-scheme`: `stalwart` signs with `X-Signature`; `standard-webhooks` sends
+   * `webhook-id` (the same on every retry of a batch), `webhook-timestamp` (of the attempt)
+   * and `webhook-signature` (`v1,<base64>` over `id.timestamp.body`). The body is the same.
+   * @default "stalwart"
+   */
+  signatureScheme?: WebhookSignatureScheme;
+  /**
+   * TOML `proxy`: an `http:` (or `https:`) forward proxy, `http://user:pass@host:port`;
+   * `https:` endpoints are reached through a CONNECT tunnel. Unset: the environment's
+   * `HTTP_PROXY` / `HTTPS_PROXY` / `NO_PROXY` when Node runs with `NODE_USE_ENV_PROXY=1`
+   * (or `--use-env-proxy`), else direct.
+   */
+  proxy?: string;
+  /** TOML `[webhook."<id>".tls]`: CA, client certificate, server name and minimum version for `https:` endpoints. */
+  tls?: WebhookTlsOptions;
   /**
    * TOML `headers`: extra request headers, as `"Name: value"` lines or a name → value map.
    * May not set `Content-Type`, `X-Signature`, or `Authorization` when `auth` is set.
@@ -153,7 +219,11 @@ export interface ResolvedWebhookOptions {
   readonly events: readonly string[];
   readonly timeoutMillis: number;
   readonly throttleMillis: number;
-  readonly signatureKey: string | undefined;
+  /** One key, or with `standard-webhooks` one or more. */
+  readonly signatureKey: string | readonly string[] | undefined;
+  readonly signatureScheme: WebhookSignatureScheme;
+  readonly proxy: URL | undefined;
+  readonly tls: ResolvedTlsOptions | undefined;
   /** Header name (as configured) → value, already validated. */
   readonly headers: Readonly<Record<string, string>>;
   readonly allowInvalidCerts: boolean;

@@ -7,18 +7,26 @@ export const REDACTED = '***';
 
 /**
  * The options as a processor or exporter shows them: the same shape, frozen, with every
- * secret replaced by `***`: the signature key, the credentials of `Authorization`
- * (`Basic ***`, `Bearer ***`), the values of credential-like headers, and the user and
- * password of the URL. Everything else (id, events, durations, limits) is as configured.
+ * secret replaced by `***`: the signature key (each key of a list), the credentials of
+ * `Authorization` (`Basic ***`, `Bearer ***`), the values of credential-like headers, the
+ * user and password of the URL and of the proxy, and the TLS private key. Everything else
+ * (id, events, durations, limits, certificates, file paths) is as configured.
  */
 export function redactOptions(options: ResolvedWebhookOptions): ResolvedWebhookOptions {
-  const { authorization, signatureKey } = options;
+  const { authorization, signatureKey, proxy, tls } = options;
   const scheme = authorization === undefined ? undefined : /^\S+/.exec(authorization)?.[0];
   const headers = Object.fromEntries(Object.entries(options.headers).map(([name, value]) => [name, redactHeaderValue(name, value)]));
   return Object.freeze({
     ...options,
     url: new URL(redactUrl(options.url)),
-    signatureKey: signatureKey === undefined ? undefined : REDACTED,
+    signatureKey:
+      signatureKey === undefined
+        ? undefined
+        : typeof signatureKey === 'string'
+          ? REDACTED
+          : Object.freeze(signatureKey.map(() => REDACTED)),
+    proxy: proxy === undefined ? undefined : new URL(redactUrl(proxy)),
+    tls: tls === undefined ? undefined : Object.freeze({ ...tls, key: tls.key === undefined ? undefined : REDACTED }),
     authorization: authorization === undefined ? undefined : scheme === authorization ? REDACTED : `${scheme} ${REDACTED}`,
     headers: Object.freeze(headers),
   });

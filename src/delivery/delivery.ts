@@ -1,6 +1,6 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import type { DeliveryResult } from '../http/classify-response.ts';
-import { sign } from '../http/sign.ts';
+import { batchId, type Signer } from '../http/signer.ts';
 import type { WebhookTransport } from '../http/transport.ts';
 import type { WebhookEvent } from '../records/event.ts';
 import type { Spool } from '../spool/spool.ts';
@@ -21,7 +21,8 @@ export interface DeliverySettings {
   readonly maxQueueEvents: number;
   readonly maxQueueBytes: number;
   readonly retryMaxMillis: number;
-  readonly signatureKey: string | undefined;
+  /** Signature headers of one attempt (see src/http/signer.ts). */
+  readonly signer: Signer;
   readonly shutdownTimeoutMillis: number;
   readonly deliverOnExit: boolean;
 }
@@ -411,8 +412,7 @@ export class Delivery {
     let result: DeliveryResult;
     try {
       const body = this.encoder.encode(batch);
-      const key = this.settings.signatureKey;
-      result = await this.transport.send(body, key === undefined ? undefined : sign(body, key));
+      result = await this.transport.send(body, this.settings.signer(body, batchId(batch), Date.now()));
     } catch (error) {
       result = {
         status: 'retryable',

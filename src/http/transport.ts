@@ -1,14 +1,16 @@
-import { getCACertificates } from 'node:tls';
-import { Agent } from 'undici';
 import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
 import { classifyResponse, type DeliveryResult } from './classify-response.ts';
+import { createDispatcher } from './dispatcher.ts';
 import { VERSION } from './version.ts';
 
 /** Sends request bodies to one webhook endpoint. */
 export interface WebhookTransport {
-  /** POSTs one body; never throws or rejects; resolves with a DeliveryResult. */
-  send(body: Uint8Array, signature: string | undefined): Promise<DeliveryResult>;
+  /**
+   * POSTs one body with the signature headers of this attempt (lower-case names, see
+   * signer.ts); never throws or rejects; resolves with a DeliveryResult.
+   */
+  send(body: Uint8Array, signatureHeaders?: Readonly<Record<string, string>>): Promise<DeliveryResult>;
   /** Graceful: waits for in-flight requests, then closes connections. */
   close(): Promise<void>;
   /** Aborts in-flight requests and closes connections now. */
@@ -29,15 +31,18 @@ interface InFlight {
   readonly done: Promise<DeliveryResult>;
 }
 
-function retryable(message: string): DeliveryResult {
+function retryable(message: string, capped = false): DeliveryResult {
   return {
     status: 'retryable',
     statusCode: undefined,
     retryAfterMillis: undefined,
-    capped: false,
+    capped,
     message,
   };
 }
+
+/** undici's words for a proxy refusing a tunnel or a request: `Proxy response (407) !== 200 …`. */
+const PROXY_REFUSAL = /^Proxy response \((\d{3})\)|^Proxy Authentication Required \((\d{3})\)/;
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -56,14 +61,8 @@ function staticHeaders(options: ResolvedWebhookOptions): Record<string, string> 
   return headers;
 }
 
-/** Trusted roots: Node's defaults plus the configured extra CA certificates. */
-function trustedCertificates(options: ResolvedWebhookOptions): string[] | undefined {
-  if (options.ca === undefined || options.ca.length === 0) return undefined;
-  return [...getCACertificates('default'), ...options.ca];
-}
-
 /** A short, secret-free description of why a request got no response. */
-function describeError(error: unknown, url: URL): string {
+function describeError(error: unknown, urls: readonly URL[]): string {
   let current: unknown = error;
   // AggregateError (several addresses tried) and wrapped errors carry the cause inside.
   for (let depth = 0; depth < 4; depth++) {
@@ -78,49 +77,69 @@ function describeError(error: unknown, url: URL): string {
   const code = typeof current === 'object' && current !== null && 'code' in current ? String(current.code) : '';
   let message = current instanceof Error ? current.message : String(current);
   if (message === '') message = code !== '' ? code : 'request failed';
+  const refusal = PROXY_REFUSAL.exec(message);
+  if (refusal !== null)
+    message = `proxy answered ${refusal[1] ?? refusal[2]}${refusal[0].includes('407') ? ' (proxy authentication required)' : ''}`;
   // Node appends advice after "; " to certificate errors; the reason alone is enough here.
-  if (CERTIFICATE_ERROR.test(code)) message = `certificate: ${message.split('; ')[0]}`;
+  else if (CERTIFICATE_ERROR.test(code)) message = `certificate: ${message.split('; ')[0]}`;
+  else if (code.startsWith('ERR_SSL_')) message = `tls: ${sslReason(current) ?? code}`;
   else if (code === 'UND_ERR_SOCKET') message = `socket: ${message}`;
-  return hideCredentials(message.replace(/\s+/g, ' ').trim(), url).slice(0, MAX_MESSAGE_LENGTH);
+  else if (code === 'UND_ERR_PRX_CONN' || code === 'UND_ERR_PRX_TLS') message = `proxy: ${message}`;
+  return hideCredentials(message.replace(/\s+/g, ' ').trim(), urls).slice(0, MAX_MESSAGE_LENGTH);
 }
 
-function hideCredentials(message: string, url: URL): string {
-  let result = message.replaceAll(url.href, redactUrl(url));
-  for (const secret of [url.password, url.username]) {
-    if (secret !== '') result = result.replaceAll(secret, '***');
+/** OpenSSL's short reason (`tlsv1 alert protocol version`) of a TLS error, without its source location. */
+function sslReason(error: unknown): string | undefined {
+  const reason = typeof error === 'object' && error !== null && 'reason' in error ? error.reason : undefined;
+  return typeof reason === 'string' && reason !== '' ? reason : undefined;
+}
+
+/** A URL part percent-decoded, or as it is when it does not decode. */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+function hideCredentials(message: string, urls: readonly URL[]): string {
+  let result = message;
+  for (const url of urls) {
+    result = result.replaceAll(url.href, redactUrl(url));
+    for (const secret of [url.password, url.username, decoded(url.password), decoded(url.username)]) {
+      if (secret !== '') result = result.replaceAll(secret, '***');
+    }
   }
   return result;
 }
 
 /**
- * A transport for one webhook: one kept-alive connection, headers computed once, a
- * per-request deadline covering connect, response headers and response body, and redirects
- * never followed.
+ * A transport for one webhook: one kept-alive connection (through the webhook's proxy or the
+ * environment's, when there is one), headers computed once, a per-request deadline covering
+ * connect, response headers and response body, and redirects never followed. Throws a
+ * `WebhookConfigError` when an environment proxy URL is not valid.
  */
 export function createTransport(options: ResolvedWebhookOptions): WebhookTransport {
   const { url, timeoutMillis } = options;
   const origin = url.origin;
   const path = `${url.pathname}${url.search}`;
   const headers = staticHeaders(options);
-  const ca = trustedCertificates(options);
-  const agent = new Agent({
-    connect: {
-      rejectUnauthorized: !options.allowInvalidCerts,
-      timeout: timeoutMillis,
-      ...(ca === undefined ? {} : { ca }),
-    },
-    // One request at a time per webhook: one connection, kept alive between requests.
-    connections: 1,
-    headersTimeout: timeoutMillis,
-    bodyTimeout: timeoutMillis,
-  });
+  const { dispatcher: agent, proxyUrls, route } = createDispatcher(options);
+  const secretUrls = [url, ...proxyUrls];
+  // Network errors name the webhook's own proxy, so that a proxy problem is told from an endpoint one.
+  const through = route.kind === 'proxy' ? ` (through proxy ${redactUrl(route.proxy)})` : '';
   const inFlight = new Set<InFlight>();
   let closed = false;
   let destroyed = false;
   let closing: Promise<void> | undefined;
   let destroying: Promise<void> | undefined;
 
-  async function attempt(body: Uint8Array, signature: string | undefined, controller: AbortController): Promise<DeliveryResult> {
+  async function attempt(
+    body: Uint8Array,
+    signatureHeaders: Readonly<Record<string, string>> | undefined,
+    controller: AbortController,
+  ): Promise<DeliveryResult> {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -129,9 +148,9 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
     timer.unref();
     const requestHeaders: Record<string, string> = {
       ...headers,
+      ...signatureHeaders,
       'content-length': String(body.byteLength),
     };
-    if (signature !== undefined) requestHeaders['x-signature'] = signature;
     try {
       const response = await agent.request({
         origin,
@@ -151,17 +170,20 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
     } catch (error) {
       if (timedOut) return retryable(`timed out after ${timeoutMillis} ms`);
       if (destroyed) return retryable('transport closed');
-      return retryable(describeError(error, url));
+      const message = describeError(error, secretUrls);
+      // A proxy refusing the credentials is a configuration problem, retried like other 4xx.
+      if (message.startsWith('proxy answered')) return retryable(message, message.startsWith('proxy answered 407'));
+      return retryable(hideCredentials(`${message}${through}`, secretUrls).slice(0, MAX_MESSAGE_LENGTH));
     } finally {
       clearTimeout(timer);
     }
   }
 
   return {
-    send(body, signature) {
+    send(body, signatureHeaders) {
       if (closed) return Promise.resolve(retryable('transport closed'));
       const controller = new AbortController();
-      const done = attempt(body, signature, controller);
+      const done = attempt(body, signatureHeaders, controller);
       const entry: InFlight = { controller, done };
       inFlight.add(entry);
       return done.finally(() => inFlight.delete(entry));

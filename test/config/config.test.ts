@@ -94,6 +94,8 @@ describe('parseWebhookConfig: keys', () => {
         timeoutMillis: 10_000,
         throttleMillis: 500,
         signatureKey: 'ops-signing-key',
+        signatureScheme: 'stalwart',
+        proxy: 'http://proxy.example.org:3128',
         headers: ['X-Team: mail', 'X-Env:  production '],
         allowInvalidCerts: true,
         lossy: true,
@@ -109,6 +111,7 @@ describe('parseWebhookConfig: keys', () => {
         spoolDir: 'var/spool/webhooks',
         spoolMaxBytes: 10_485_760,
         auth: { token: 'ops-bearer-token' },
+        tls: { serverName: 'hooks.example.org', minVersion: 'TLSv1.3' },
       },
       {
         id: 'archive',

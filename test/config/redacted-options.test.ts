@@ -5,6 +5,7 @@ import { resolveWebhookOptions } from '../../src/config/config.ts';
 import { deliverySettings } from '../../src/config/delivery-settings.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { redactOptions } from '../../src/config/redacted-options.ts';
+import { sign } from '../../src/http/sign.ts';
 
 const base: WebhookOptions = { id: 'ops', url: 'https://hooks.example.org/x', events: ['*'] };
 
@@ -46,9 +47,10 @@ describe('redactOptions', () => {
 });
 
 describe('deliverySettings', () => {
-  test('gives the engine the signature key but shows it neither to util.inspect nor to JSON.stringify', () => {
+  test('gives the engine a signer of the key but shows the key neither to util.inspect nor to JSON.stringify', () => {
     const settings = deliverySettings(resolveWebhookOptions({ ...base, signatureKey: 'SIG-KEY-1' }));
-    assert.equal(settings.signatureKey, 'SIG-KEY-1');
+    const body = new TextEncoder().encode('{"events":[]}');
+    assert.deepEqual(settings.signer(body, '1-1', Date.now()), { 'x-signature': sign(body, 'SIG-KEY-1') });
     assert.ok(!inspect(settings, { depth: Number.POSITIVE_INFINITY, showHidden: true }).includes('SIG-KEY-1'));
     assert.ok(!JSON.stringify(settings).includes('SIG-KEY-1'));
     assert.ok(!Object.values(settings).includes('SIG-KEY-1'));

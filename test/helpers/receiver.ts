@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { TLSSocket } from 'node:tls';
 import { TEST_CERT, TEST_KEY } from './certs.ts';
 
 /** One request as the receiver saw it. */
@@ -17,6 +18,10 @@ export interface RecordedRequest {
   receivedAt: number;
   /** The client's port: equal on two requests when the connection was kept alive. */
   remotePort: number;
+  /** HTTPS: the subject CN of the client certificate the server verified, if one was sent. */
+  clientCertificate: string | undefined;
+  /** HTTPS: the server name the client sent (SNI), if any. */
+  serverName: string | undefined;
 }
 
 /** How the receiver answers one request. */
@@ -35,6 +40,10 @@ export interface ReceiverResponse {
 export interface ReceiverOptions {
   /** Serve HTTPS with the self-signed test certificate. */
   tls?: boolean;
+  /** Serve HTTPS with these options instead (a CA-signed certificate, `requestCert`, …). */
+  https?: HttpsServerOptions;
+  /** Listen on this address (default 127.0.0.1); 127.0.0.2 is loopback too on Linux. */
+  host?: string;
   /** Listen on this port (to bring a receiver back up where it was); default any free port. */
   port?: number;
   /** Chooses the answer; `index` is the request's position in `requests`. */
@@ -60,7 +69,20 @@ interface Waiter {
   readonly resolve: (requests: RecordedRequest[]) => void;
 }
 
-/** A real webhook receiver on 127.0.0.1 and a free port, recording what it gets. */
+/** The TLS peer of a request: the verified client certificate's CN and the SNI name. */
+function peer(incoming: IncomingMessage): Pick<RecordedRequest, 'clientCertificate' | 'serverName'> {
+  const socket = incoming.socket as Partial<TLSSocket>;
+  if (typeof socket.getPeerCertificate !== 'function') return { clientCertificate: undefined, serverName: undefined };
+  const certificate = socket.authorized === true ? socket.getPeerCertificate() : undefined;
+  const cn = certificate?.subject?.CN;
+  const servername = (socket as { servername?: string | false }).servername;
+  return {
+    clientCertificate: typeof cn === 'string' ? cn : undefined,
+    serverName: typeof servername === 'string' ? servername : undefined,
+  };
+}
+
+/** A real webhook receiver on 127.0.0.1 (or `host`) and a free port, recording what it gets. */
 export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
   const requests: RecordedRequest[] = [];
   const waiters = new Set<Waiter>();
@@ -91,6 +113,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       body: Buffer.concat(chunks),
       receivedAt: performance.now(),
       remotePort: incoming.socket.remotePort ?? 0,
+      ...peer(incoming),
     };
     const index = requests.push(recorded) - 1;
     for (const waiter of waiters) {
@@ -114,12 +137,15 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const onRequest = (incoming: IncomingMessage, response: ServerResponse): void => {
     answer(incoming, response).catch(() => incoming.socket.destroy());
   };
-  const tls = options.tls === true;
-  const server: Server = tls ? createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, onRequest) : createHttpServer(onRequest);
+  const tls = options.tls === true || options.https !== undefined;
+  const server: Server = tls
+    ? createHttpsServer(options.https ?? { key: TEST_KEY, cert: TEST_CERT }, onRequest)
+    : createHttpServer(onRequest);
+  const host = options.host ?? '127.0.0.1';
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -127,10 +153,10 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/hook`,
+    url: `${tls ? 'https' : 'http'}://${host}:${port}/hook`,
     port,
     requests,
-    ca: tls ? TEST_CERT : '',
+    ca: options.tls === true ? TEST_CERT : '',
 
     waitForRequests(n, timeoutMillis = 5_000) {
       if (requests.length >= n) return Promise.resolve(requests.slice());

@@ -57,7 +57,7 @@ test('content type, length, signature, authorization, user agent and custom head
       headers: { 'X-Tenant': 'blue', 'X-Trace': 'a b c' },
     },
   );
-  await transport.send(BODY, 'c2lnbmF0dXJl');
+  await transport.send(BODY, { 'x-signature': 'c2lnbmF0dXJl' });
   const headers = receiver.requests[0]?.headers;
   assert.equal(headers?.['content-type'], 'application/json');
   assert.equal(headers?.['content-length'], String(BODY.byteLength));
@@ -211,7 +211,7 @@ test('HTTPS to a self-signed certificate fails with a certificate error by defau
 
 test('HTTPS to a self-signed certificate succeeds with allowInvalidCerts', async (t) => {
   const { receiver, transport } = await setUp(t, { tls: true }, { allowInvalidCerts: true });
-  assert.deepEqual(await transport.send(BODY, 'sig'), { status: 'success', statusCode: 200 });
+  assert.deepEqual(await transport.send(BODY, { 'x-signature': 'sig' }), { status: 'success', statusCode: 200 });
   assert.deepEqual(receiver.requests[0]?.body, Buffer.from(BODY));
 });
 
