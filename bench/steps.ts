@@ -5,7 +5,7 @@
  * several rounds is kept, which sheds interference from other processes on the machine.
  */
 
-import { resolveWebhookOptions } from '../src/config/config.ts';
+import { resolveWebhookOptions } from '../src/config/resolve-options.ts';
 import { encodeBatch } from '../src/delivery/encode.ts';
 import { sign } from '../src/http/sign.ts';
 import { integerIdKeys } from '../src/records/catalog.ts';

@@ -15,7 +15,7 @@
  */
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { resolveWebhookOptions } from '../src/config/config.ts';
+import { resolveWebhookOptions } from '../src/config/resolve-options.ts';
 import { encodeBatch } from '../src/delivery/encode.ts';
 import { sign } from '../src/http/sign.ts';
 import { createTransport } from '../src/http/transport.ts';

@@ -1,6 +1,6 @@
-import { assertUniqueIds, resolveWebhookOptions } from './config/config.ts';
 import type { WebhookOptions } from './config/options.ts';
 import { type ConfigSourceOptions, parseWebhookConfig } from './config/read-config.ts';
+import { assertUniqueIds, resolveWebhookOptions } from './config/resolve-options.ts';
 import { WebhookLogRecordProcessor } from './processor.ts';
 
 /**

@@ -1,4 +1,3 @@
-export { resolveWebhookOptions } from './config/config.ts';
 export { parseDuration } from './config/duration.ts';
 export type { WebhookConfigErrorCode } from './config/errors.ts';
 export { WebhookConfigError } from './config/errors.ts';
@@ -14,6 +13,7 @@ export type {
 } from './config/options.ts';
 export type { ConfigSourceOptions } from './config/read-config.ts';
 export { parseWebhookConfig } from './config/read-config.ts';
+export { resolveWebhookOptions } from './config/resolve-options.ts';
 export { createWebhookProcessors } from './create-webhook-processors.ts';
 export type { DeliveryStats } from './delivery/delivery.ts';
 export type { DropCounts, DropReason } from './delivery/drops.ts';

@@ -1,7 +1,7 @@
-import { resolveWebhookOptions } from '../config/config.ts';
 import { formatDuration } from '../config/duration.ts';
 import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
+import { resolveWebhookOptions } from '../config/resolve-options.ts';
 import { describeSource, sourceOf, type ValueSource } from '../config/sources.ts';
 import { findEventType } from '../records/catalog.ts';
 import { selectedEventTypes, unmatchedPatterns } from '../records/match.ts';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { assertUniqueIds } from '../config/config.ts';
 import type { ConfigFormat } from '../config/detect-format.ts';
 import { WebhookConfigError } from '../config/errors.ts';
 import type { WebhookOptions } from '../config/options.ts';
 import { readWebhookConfig } from '../config/read-config.ts';
+import { assertUniqueIds } from '../config/resolve-options.ts';
 import type { ValueSource } from '../config/sources.ts';
 import { CliError, systemMessage } from './errors.ts';
 

@@ -66,3 +66,9 @@ export function closestKey(name: string, known: readonly string[]): string | und
 export function unknownKey(input: Readonly<Record<string, unknown>>, known: readonly string[]): string | undefined {
   return Object.keys(input).find((key) => !known.includes(key));
 }
+
+/** `, did you mean "x"?` for the closest known key, else ''. */
+export function didYouMean(key: string, known: readonly string[]): string {
+  const best = closestKey(key, known);
+  return best === undefined ? '' : `, did you mean ${JSON.stringify(best)}?`;
+}

@@ -1,9 +1,9 @@
-import { parseToml, parseTomlWebhooks } from './config.ts';
 import { type ConfigFormat, detectFormat } from './detect-format.ts';
 import type { Environment } from './document-macros.ts';
 import type { WebhookOptions } from './options.ts';
 import { parseRegistryWebhooks } from './registry-json.ts';
 import { attachSources, type ValueSource } from './sources.ts';
+import { parseToml, parseTomlWebhooks } from './toml.ts';
 import { expandTomlMacros, hideMacroValues } from './toml-macros.ts';
 
 /** Where a configuration's macros and secrets are looked up. */

@@ -1,8 +1,9 @@
-import { type Locate, type Place, resolve } from './config.ts';
 import type { Environment } from './document-macros.ts';
 import type { WebhookOptions } from './options.ts';
+import type { Locate, Place } from './place.ts';
 import { type RegistryEntry, registryEntries } from './registry-input.ts';
 import { type At, fail, isObject, kind, onlyProperties, registrySecret, shown, text, variantOf } from './registry-secret.ts';
+import { resolve } from './resolve-options.ts';
 import type { ValueSource } from './sources.ts';
 import { nearest } from './suggest.ts';
 

@@ -1,6 +1,6 @@
-import type { Place } from './config.ts';
 import type { Environment } from './document-macros.ts';
 import { WebhookConfigError, type WebhookConfigErrorCode } from './errors.ts';
+import type { Place } from './place.ts';
 import { readTextFile } from './read-text-file.ts';
 
 type Json = Readonly<Record<string, unknown>>;

@@ -1,8 +1,9 @@
-import { indexKeyLines, tomlPlace } from './config.ts';
 import { DocumentMacros, type Environment, flatKey } from './document-macros.ts';
 import { WebhookConfigError } from './errors.ts';
 import { hasMacro, MacroError } from './macros.ts';
 import type { ValueSource } from './sources.ts';
+import { tomlPlace } from './toml.ts';
+import { indexKeyLines } from './toml-lines.ts';
 
 type Tree = Readonly<Record<string, unknown>>;
 

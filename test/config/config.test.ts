@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { assertUniqueIds, resolveWebhookOptions } from '../../src/config/config.ts';
 import { WebhookConfigError, type WebhookConfigErrorCode } from '../../src/config/errors.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
+import { assertUniqueIds, resolveWebhookOptions } from '../../src/config/resolve-options.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 

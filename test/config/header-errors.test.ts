@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { resolveWebhookOptions } from '../../src/config/config.ts';
 import { WebhookConfigError } from '../../src/config/errors.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
+import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
 
 const SECRET = 'S3CR3T-value';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
-import { resolveWebhookOptions } from '../../src/config/config.ts';
 import { deliverySettings } from '../../src/config/delivery-settings.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { redactOptions } from '../../src/config/redacted-options.ts';
+import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
 import { sign } from '../../src/http/sign.ts';
 
 const base: WebhookOptions = { id: 'ops', url: 'https://hooks.example.org/x', events: ['*'] };

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { resolveWebhookOptions } from '../../src/config/config.ts';
 import { WebhookConfigError } from '../../src/config/errors.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
+import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
 import { createWebhookProcessors } from '../../src/create-webhook-processors.ts';
 
 /** The WebhookConfigError thrown by `run`. */

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { resolveWebhookOptions } from '../../src/config/config.ts';
 import { WebhookConfigError } from '../../src/config/errors.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
 import { redactOptions } from '../../src/config/redacted-options.ts';
+import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
 import { CLIENT_CERT, CLIENT_KEY, SERVER_KEY, TEST_CA, tlsFixture } from '../helpers/certs.ts';
 
 const base: WebhookOptions = { id: 'ops', url: 'https://hooks.example.org/x', events: ['*'] };

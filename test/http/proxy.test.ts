@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
-import { resolveWebhookOptions } from '../../src/config/config.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { redactOptions } from '../../src/config/redacted-options.ts';
+import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
 import { createTransport, type WebhookTransport } from '../../src/http/transport.ts';
 import { SERVER_CERT, SERVER_KEY, TEST_CA } from '../helpers/certs.ts';
 import { PROXY_PASSWORD, PROXY_USER, startProxy, type TestProxy } from '../helpers/proxy.ts';
