@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cpus, release, totalmem, type } from 'node:os';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
 
 /** Where and with what a benchmark ran. */
 export interface Machine {
@@ -7,6 +7,8 @@ export interface Machine {
   readonly cores: number;
   readonly memoryGiB: number;
   readonly os: string;
+  /** One-minute load average when the run started (the machine may be shared). */
+  readonly load: string;
   readonly node: string;
   /** Versions of the packages on the measured paths. */
   readonly packages: Readonly<Record<string, string>>;
@@ -31,6 +33,7 @@ export function describeMachine(): Machine {
     cores: list.length,
     memoryGiB: Math.round(totalmem() / 1024 ** 3),
     os: `${type()} ${release()}`,
+    load: (loadavg()[0] ?? 0).toFixed(2),
     node: process.version,
     packages: Object.fromEntries(MEASURED_PACKAGES.map((name) => [name, installedVersion(name)])),
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
