@@ -9,6 +9,7 @@ import { Session } from 'node:inspector/promises';
 interface ProfileNode {
   readonly id: number;
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly children?: readonly number[];
 }
 interface Profile {
   readonly nodes: readonly ProfileNode[];
@@ -50,6 +51,8 @@ function shortPlace(url: string, line: number): string {
 /** The `count` functions with the most self time (idle and program time left out of the shares). */
 export function topSelfTime(profile: Profile, count: number): SelfTime[] {
   const byNode = new Map<number, ProfileNode>(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map<number, ProfileNode>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node);
   const totals = new Map<string, { name: string; where: string; micros: number }>();
   let busy = 0;
   profile.samples.forEach((id, i) => {
@@ -60,8 +63,12 @@ export function topSelfTime(profile: Profile, count: number): SelfTime[] {
     // Idle time, and the profiler's own work (stopping it serializes the profile), are not the run's.
     if (functionName === '(idle)' || functionName === '(program)' || url.startsWith('node:inspector')) return;
     busy += micros;
-    const key = `${functionName}|${url}|${lineNumber}`;
-    const entry = totals.get(key) ?? { name: functionName || '(anonymous)', where: shortPlace(url, lineNumber), micros: 0 };
+    // Built-in code has no script: name it by the function that called it.
+    const caller = url === '' ? parents.get(id)?.callFrame : undefined;
+    const called = caller === undefined || caller.functionName === '(root)' ? '' : `, called from ${caller.functionName || '(anonymous)'}`;
+    const where = caller === undefined || caller.url === '' ? shortPlace(url, lineNumber) : shortPlace(caller.url, caller.lineNumber);
+    const key = `${functionName}|${url}|${lineNumber}|${called}|${where}`;
+    const entry = totals.get(key) ?? { name: `${functionName || '(anonymous)'}${called}`, where, micros: 0 };
     entry.micros += micros;
     totals.set(key, entry);
   });

@@ -27,7 +27,7 @@ export function machineSection(machine: Machine, plan: Plan): string {
     .join(', ');
   return [
     `- Date: ${machine.date} (${plan.name} run; package installed from \`npm pack\`)`,
-    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; load average ${machine.load} at the start`,
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; load average ${machine.load} at the start; spools on ${machine.tmpFileSystem}`,
     `- Node ${machine.node}; ${packages}`,
   ].join('\n');
 }
@@ -215,7 +215,7 @@ export function outageTable(r: OutageResult): string {
 
 export function profileTable(top: readonly SelfTime[]): string {
   return table(
-    ['Self time ms', 'share', 'function', 'where'],
-    top.map((entry) => [fixed(entry.millis), `${fixed(entry.share * 100)}%`, `\`${entry.name}\``, entry.where]),
+    ['Function', 'where', 'self time ms', 'share'],
+    top.map((entry) => [entry.name, entry.where, fixed(entry.millis), `${fixed(entry.share * 100)}%`]),
   );
 }
