@@ -1,7 +1,15 @@
 /**
- * Helpers for scenario processes: read parameters, sample CPU and memory, report one result.
- * Each scenario runs in a fresh process, so `maxRSS` is the peak of that scenario alone.
+ * Helpers for scenario processes: read parameters, load the package under test, sample CPU,
+ * memory and event-loop delay, report one result. Each scenario runs in a fresh process, so
+ * `maxRSS` is the peak of that scenario alone.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type * as Package from '../src/index.ts';
+import type { SinkTotals } from './types.ts';
+
+/** The package's public API, as its installed entry file provides it. */
+export type PackageUnderTest = typeof Package;
 
 /** The scenario's parameters, passed by the runner as one JSON argument. */
 export function scenarioParams<T>(): T {
@@ -10,39 +18,44 @@ export function scenarioParams<T>(): T {
   return JSON.parse(text) as T;
 }
 
-/** A point in time for {@link usageSince}. */
-export interface UsageMark {
-  readonly wallNanos: bigint;
-  readonly cpu: NodeJS.CpuUsage;
+/** Imports the installed package (the tarball's build, not the repository's sources). */
+export async function loadPackage(entry: string): Promise<PackageUnderTest> {
+  return (await import(pathToFileURL(entry).href)) as PackageUnderTest;
 }
 
-export function markUsage(): UsageMark {
-  return { wallNanos: process.hrtime.bigint(), cpu: process.cpuUsage() };
+export const MiB: number = 1024 * 1024;
+
+/** Process CPU, user + system over every thread (GC and compiler threads included), µs. */
+export function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
-/** Wall and CPU time since `mark`, and the process's memory now and at its peak. */
-export interface Usage {
-  readonly wallMillis: number;
-  /** User + system CPU time of this process. */
-  readonly cpuMillis: number;
-  /** Peak resident set size of this process so far, MiB. */
-  readonly peakRssMiB: number;
-  readonly heapUsedMiB: number;
+export function peakRssMiB(): number {
+  return (process.resourceUsage().maxRSS * 1024) / MiB;
 }
 
-export function usageSince(mark: UsageMark): Usage {
-  const cpu = process.cpuUsage(mark.cpu);
+/** Event-loop delay over a stretch of the run: call `stop()` at its end. */
+export function watchLoopDelay(): { stop(): { p99Millis: number; maxMillis: number } } {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
   return {
-    wallMillis: Number(process.hrtime.bigint() - mark.wallNanos) / 1e6,
-    cpuMillis: (cpu.user + cpu.system) / 1000,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
-    heapUsedMiB: process.memoryUsage().heapUsed / (1024 * 1024),
+    stop() {
+      histogram.disable();
+      return { p99Millis: histogram.percentile(99) / 1e6, maxMillis: histogram.max / 1e6 };
+    },
   };
 }
 
 /** Lets timers and I/O run (one turn of the event loop). */
 export function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The sink's totals for `key`. */
+export async function sinkTotals(sink: string, key: string): Promise<SinkTotals> {
+  const response = await fetch(`${sink}/stats/${key}`);
+  return (await response.json()) as SinkTotals;
 }
 
 /** Prints the scenario's result as the last line of stdout, for the runner to read. */

@@ -1,60 +1,54 @@
 /**
- * Outage scenario: the receiver is down (the URL points at a closed port on 127.0.0.1) while
- * `events` records are emitted, in chunks with the event loop running between them so the
- * processor keeps trying to deliver. Reports the peak memory, how many events the processor
- * holds and how many it dropped, against the queue cap it was configured with.
+ * A long outage, in its own process: after a warm-up and one full garbage collection (the
+ * baseline), the receiver is down (the sink answers 503) and `events` records (the run's records
+ * file, cycled) are emitted with a turn of the event loop every `yieldEvery`, at the
+ * processor's default queue cap. RSS is sampled at every turn; the peak over the baseline is
+ * what the outage cost in memory. No collection is forced after the baseline.
  */
-
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
-import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import { WebhookLogRecordProcessor } from '../src/processor.ts';
-import { markUsage, reportResult, scenarioParams, usageSince, yieldToLoop } from './measure.ts';
-import { BENCH_SIGNATURE_KEY, benchRecord } from './record.ts';
+import type { LogRecord } from '@opentelemetry/api';
+import { cpuMicros, loadPackage, MiB, peakRssMiB, reportResult, scenarioParams, yieldToLoop } from './measure.ts';
+import { collectGarbage, downWebhook, warmUp } from './outage-common.ts';
+import { readRecordsFile } from './records.ts';
 import type { OutageParams, OutageResult } from './types.ts';
 
-/** A loopback port that nothing listens on: bound once, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 const params = scenarioParams<OutageParams>();
-const record = benchRecord();
-const port = await closedPort();
-const queueCap = { maxQueueEvents: params.maxQueueEvents, maxQueueBytes: params.maxQueueBytes };
-const processor = new WebhookLogRecordProcessor({
-  id: 'outage',
-  url: `http://127.0.0.1:${port}/webhook`,
-  events: ['*'],
-  signatureKey: BENCH_SIGNATURE_KEY,
-  ...queueCap,
-});
-const provider = new LoggerProvider({ processors: [processor] });
-const logger = provider.getLogger('bench');
+const pkg = await loadPackage(params.entry);
+const pool = readRecordsFile(params.records);
+await warmUp(pkg, params, pool.slice(0, 10_000));
 
-const mark = markUsage();
-for (let sent = 0; sent < params.events; ) {
-  const end = Math.min(params.events, sent + params.chunk);
-  for (; sent < end; sent++) logger.emit(record);
+const { processor, logger } = downWebhook(pkg, params);
+collectGarbage();
+const baseline = process.memoryUsage.rss();
+let peak = baseline;
+const wallStart = performance.now();
+const cpuStart = cpuMicros();
+for (let i = 0; i < params.events; ) {
+  const end = Math.min(params.events, i + params.yieldEvery);
+  for (; i < end; i++) logger.emit(pool[i % pool.length] as LogRecord);
   await yieldToLoop();
+  peak = Math.max(peak, process.memoryUsage.rss());
 }
-const usage = usageSince(mark);
+const cpu = cpuMicros() - cpuStart;
+const wallMillis = performance.now() - wallStart;
+peak = Math.max(peak, process.memoryUsage.rss());
 const stats = processor.stats();
+const { maxQueueEvents, maxQueueBytes } = processor.options;
+
 const result: OutageResult = {
-  ...usage,
   events: params.events,
-  ...queueCap,
+  pool: pool.length,
+  maxQueueEvents,
+  maxQueueBytes,
+  rssBaselineMiB: baseline / MiB,
+  sampledPeakRssMiB: peak / MiB,
+  maxRssMiB: peakRssMiB(),
   pending: stats.pending,
   pendingBytes: stats.pendingBytes,
-  accepted: stats.accepted,
-  delivered: stats.delivered,
-  failedRequests: stats.failedRequests,
   dropped: stats.dropped,
+  failedRequests: stats.failedRequests,
+  wallMillis,
+  cpuMillis: cpu / 1000,
 };
 reportResult(result);
-// The receiver never comes back: leave without the 30 s shutdown flush.
+// The receiver never comes back: leave without waiting for the shutdown flush.
 process.exit(0);

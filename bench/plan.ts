@@ -1,40 +1,104 @@
-/** How much each scenario does, in a full run and in a `--quick` one. */
+/** How much each scenario does, in a full run and in a `--quick` one, and which pipelines run. */
+import type { PipelineSpec } from './types.ts';
+
 export interface Plan {
   readonly name: 'full' | 'quick';
-  readonly hotPath: { readonly warmup: number; readonly samples: number; readonly perSample: number };
-  readonly steps: { readonly events: number; readonly batch: number; readonly rounds: number };
-  readonly throughput: {
-    readonly events: number;
-    readonly warmup: number;
-    readonly repeats: number;
-    readonly batch: number;
-    readonly otlpDefaultBatch: number;
-  };
+  /** Records measured per pipeline run, and other records run through first (not measured). */
+  readonly events: number;
+  readonly warmup: number;
+  /** Runs of every pipeline in every shape, interleaved. */
+  readonly repeats: number;
+  /** Steady shape: emits between two turns of the event loop, and the throttle. */
+  readonly yieldEvery: number;
+  readonly steadyThrottleMillis: number;
+  readonly latency: { readonly warmup: number; readonly rounds: number; readonly perRound: number; readonly pool: number };
+  /** Records held in the held-memory scenario (at most the default queue cap of 100,000). */
+  readonly held: number;
   readonly outage: { readonly events: number };
-  readonly growth: { readonly sizes: readonly number[]; readonly webhooks: readonly number[]; readonly webhookEvents: number };
-  /** Records emitted between two turns of the event loop, in every scenario. */
-  readonly chunk: number;
+  readonly seed: number;
 }
 
+const COMMON = { yieldEvery: 1_000, steadyThrottleMillis: 10, seed: 20_251_125 } as const;
+
 export const FULL_PLAN: Plan = {
+  ...COMMON,
   name: 'full',
-  hotPath: { warmup: 100_000, samples: 400, perSample: 1_000 },
-  steps: { events: 200_000, batch: 4_096, rounds: 15 },
-  throughput: { events: 200_000, warmup: 100_000, repeats: 3, batch: 4_096, otlpDefaultBatch: 512 },
+  events: 100_000,
+  warmup: 10_000,
+  repeats: 3,
+  latency: { warmup: 50_000, rounds: 200, perRound: 1_000, pool: 20_000 },
+  held: 100_000,
   outage: { events: 1_000_000 },
-  growth: { sizes: [1_000, 10_000, 100_000, 1_000_000], webhooks: [1, 4, 16], webhookEvents: 100_000 },
-  chunk: 1_000,
 };
 
 export const QUICK_PLAN: Plan = {
+  ...COMMON,
   name: 'quick',
-  hotPath: { warmup: 30_000, samples: 100, perSample: 1_000 },
-  steps: { events: 50_000, batch: 4_096, rounds: 5 },
-  throughput: { events: 50_000, warmup: 20_000, repeats: 1, batch: 4_096, otlpDefaultBatch: 512 },
-  outage: { events: 250_000 },
-  growth: { sizes: [1_000, 10_000, 100_000], webhooks: [1, 4, 16], webhookEvents: 10_000 },
-  chunk: 1_000,
+  events: 20_000,
+  warmup: 5_000,
+  repeats: 1,
+  latency: { warmup: 10_000, rounds: 50, perRound: 1_000, pool: 5_000 },
+  held: 20_000,
+  outage: { events: 200_000 },
 };
 
-/** The queue cap the outage scenario configures (the processor's defaults). */
-export const OUTAGE_QUEUE_CAP = { maxQueueEvents: 100_000, maxQueueBytes: 67_108_864 } as const;
+/** One spool durability mode: extra processor options beside `spoolDir`. */
+export interface SpoolMode {
+  readonly name: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** Today's one mode: the spool as configured by `spoolDir` alone. */
+export const DEFAULT_SPOOL_MODES: readonly SpoolMode[] = [{ name: 'default', options: {} }];
+
+/**
+ * The spool modes to compare, from `--spool-modes` or `BENCH_SPOOL_MODES`: a JSON array of
+ * `{"name": "...", "options": {...}}`, each `options` being processor options added to `spoolDir`.
+ */
+export function parseSpoolModes(text: string | undefined): readonly SpoolMode[] {
+  if (text === undefined || text.trim() === '') return DEFAULT_SPOOL_MODES;
+  const parsed: unknown = JSON.parse(text);
+  const valid =
+    Array.isArray(parsed) &&
+    parsed.length > 0 &&
+    parsed.every(
+      (m) =>
+        typeof m === 'object' &&
+        m !== null &&
+        typeof m.name === 'string' &&
+        /^[a-z0-9-]+$/.test(m.name) &&
+        typeof m.options === 'object' &&
+        m.options !== null &&
+        !Array.isArray(m.options),
+    );
+  if (!valid) throw new Error('spool modes: expected a JSON array of {"name": "kebab-case", "options": {...}}');
+  return parsed as SpoolMode[];
+}
+
+/** The SDK batch processor's default `maxExportBatchSize`, and the webhook's default `max-batch-events`. */
+export const OTLP_DEFAULT_BATCH = 512;
+export const WEBHOOK_DEFAULT_BATCH = 1_000;
+
+/** Every pipeline of the comparison; the first is the baseline the others are measured over. */
+export function pipelineSpecs(spoolModes: readonly SpoolMode[]): PipelineSpec[] {
+  return [
+    { id: 'noop', label: 'SDK `LoggerProvider`, no-op processor (baseline)', kind: 'noop' },
+    { id: 'webhook', label: '`WebhookLogRecordProcessor`', kind: 'webhook' },
+    ...spoolModes.map(
+      (mode): PipelineSpec => ({
+        id: `spool-${mode.name}`,
+        label: `\`WebhookLogRecordProcessor\` + spool (${mode.name})`,
+        kind: 'webhook',
+        spool: mode.options,
+      }),
+    ),
+    { id: 'otlp-default', label: `\`BatchLogRecordProcessor\` (batch ${OTLP_DEFAULT_BATCH}) → OTLP/HTTP JSON`, kind: 'otlp' },
+    {
+      id: 'otlp-same-batch',
+      label: `\`BatchLogRecordProcessor\` (batch ${WEBHOOK_DEFAULT_BATCH}) → OTLP/HTTP JSON`,
+      kind: 'otlp',
+      otlpBatch: WEBHOOK_DEFAULT_BATCH,
+    },
+    { id: 'raw', label: `raw limit: pre-built signed bodies of ${WEBHOOK_DEFAULT_BATCH}`, kind: 'raw' },
+  ];
+}

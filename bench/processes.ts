@@ -1,5 +1,5 @@
 /**
- * The runner's side of the benchmark processes: starts the receiver process, runs one scenario
+ * The runner's side of the benchmark processes: starts the sink process, runs one scenario
  * per fresh process and reads back its JSON result. Every child gets a deadline and is killed
  * (by its own handle) if it overruns, so a run always ends.
  */
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const BENCH_DIR = new URL('./', import.meta.url);
 
-export interface BenchReceiver {
+export interface BenchSink {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   stop(): Promise<void>;
@@ -23,13 +23,13 @@ function firstLine(child: ChildProcess): Promise<string> {
       lines.close();
       resolve(line);
     });
-    child.once('exit', (code) => reject(new Error(`receiver exited (${code}) before listening`)));
+    child.once('exit', (code) => reject(new Error(`sink exited (${code}) before listening`)));
   });
 }
 
-/** Starts `bench/receiver.ts` in its own process and waits until it listens. */
-export async function startBenchReceiver(): Promise<BenchReceiver> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('receiver.ts', BENCH_DIR))], {
+/** Starts `bench/sink.ts` in its own process and waits until it listens. */
+export async function startSink(): Promise<BenchSink> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('sink.ts', BENCH_DIR))], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const { port } = JSON.parse(await firstLine(child)) as { port: number };

@@ -1,112 +1,168 @@
 /**
- * `npm run bench [-- --quick] [-- --out FILE]`: runs the benchmark scenarios, each in its own
- * process against a receiver process on 127.0.0.1, prints the tables, and (full runs, or
- * whenever `--out` is given) writes them into BENCHMARKS.md between its result markers.
+ * `npm run bench [-- --quick] [-- --out FILE] [-- --spool-modes JSON] [-- --profile ID]`:
+ * installs the package from `npm pack`, runs every scenario in its own process against a sink
+ * process on 127.0.0.1, prints the tables, and (full runs, or whenever `--out` is given) writes
+ * them into BENCHMARKS.md between its result markers. `--profile ID` only profiles the burst
+ * shape of one pipeline and prints where its CPU went.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { installPacked } from '../test/helpers/packed.ts';
 import { writeResults } from './benchmarks-file.ts';
+import { topSelfTime } from './cpu-profile.ts';
 import { describeMachine } from './machine.ts';
-import { FULL_PLAN, OUTAGE_QUEUE_CAP, QUICK_PLAN } from './plan.ts';
-import { type BenchReceiver, runScenario, startBenchReceiver } from './processes.ts';
+import { methodSection } from './method.ts';
+import { FULL_PLAN, parseSpoolModes, pipelineSpecs, QUICK_PLAN } from './plan.ts';
+import { runScenario, startSink } from './processes.ts';
+import { writeRecordsFile } from './records.ts';
 import {
-  growthSection,
-  hotPathSection,
+  heldTable,
+  latencyTable,
   machineSection,
-  methodSection,
-  outageSection,
-  stepsSection,
-  summarize,
-  type ThroughputRow,
-  targetsSection,
-  throughputSection,
+  outageTable,
+  pipelineTable,
+  profileTable,
+  ratioLines,
+  ratiosTable,
+  shapeTitle,
 } from './report.ts';
-import type { HotPathResult, OutageResult, Pipeline, StepsResult, ThroughputResult } from './types.ts';
+import { RunSet, SHAPES } from './summary.ts';
+import { headlineSection, targetsSection } from './targets.ts';
+import type {
+  CommonParams,
+  EmitLatencyResult,
+  HeldResult,
+  OutageResult,
+  PipelineParams,
+  PipelineResult,
+  PipelineSpec,
+  Shape,
+} from './types.ts';
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    'spool-modes': { type: 'string' },
+    profile: { type: 'string' },
+  },
 });
 const plan = flags.quick ? QUICK_PLAN : FULL_PLAN;
-const out = flags.out ?? (flags.quick ? undefined : fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)));
+const out =
+  flags.out ?? (flags.quick || flags.profile !== undefined ? undefined : fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)));
+const spoolModes = parseSpoolModes(flags['spool-modes'] ?? process.env['BENCH_SPOOL_MODES']);
+const specs = pipelineSpecs(spoolModes);
 /** Longest any one scenario process may take before it is killed and the run fails. */
-const SCENARIO_DEADLINE_MILLIS = 180_000;
+const DEADLINE_MILLIS = 120_000;
 
 const machine = describeMachine();
 const started = performance.now();
+const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 const sections: string[] = [];
 function section(title: string, text: string): void {
   const block = `### ${title}\n\n${text}`;
   sections.push(block);
   process.stdout.write(`\n${block}\n`);
 }
-const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`;
-
-function throughput(
-  receiver: BenchReceiver,
-  pipeline: Pipeline,
-  events: number,
-  batch: number,
-  webhooks: number,
-  warmup: number,
-): Promise<ThroughputResult> {
-  return runScenario<ThroughputResult>(
-    'throughput.ts',
-    { pipeline, url: receiver.url, events, batch, webhooks, chunk: plan.chunk, warmup },
-    SCENARIO_DEADLINE_MILLIS,
-  );
-}
 
 process.stdout.write(`otel-webhook-exporter benchmarks (${plan.name})\n${machineSection(machine, plan)}\n`);
-const receiver = await startBenchReceiver();
+const install = installPacked();
+const entry = createRequire(join(install.dir, 'package.json')).resolve('otel-webhook-exporter');
+const recordsFile = join(install.dir, 'records.json');
+writeRecordsFile(recordsFile, plan.warmup + plan.events, plan.seed);
+const sink = await startSink();
+const common = (key: string): CommonParams => ({ entry, sink: sink.url, key, seed: plan.seed, records: recordsFile });
+const pipelineParams = (spec: PipelineSpec, shape: Shape, key: string): PipelineParams => ({
+  ...common(key),
+  spec,
+  shape,
+  events: plan.events,
+  warmup: plan.warmup,
+  yieldEvery: plan.yieldEvery,
+  steadyThrottleMillis: plan.steadyThrottleMillis,
+});
+
 try {
-  const hot = await runScenario<HotPathResult>('hot-path.ts', { url: receiver.url, ...plan.hotPath }, SCENARIO_DEADLINE_MILLIS);
-  const steps = await runScenario<StepsResult>('steps.ts', plan.steps, SCENARIO_DEADLINE_MILLIS);
-  section('1. Hot path: `logger.emit`', `${hotPathSection(hot)}\n\n${stepsSection(steps)}`);
-
-  const t = plan.throughput;
-  const configs: { label: string; pipeline: Pipeline; batch: number }[] = [
-    { label: `webhook processor (batch ${t.batch})`, pipeline: 'webhook', batch: t.batch },
-    { label: `BatchLogRecordProcessor ${t.otlpDefaultBatch} → OTLP/HTTP JSON`, pipeline: 'otlp', batch: t.otlpDefaultBatch },
-    { label: `BatchLogRecordProcessor ${t.batch} → OTLP/HTTP JSON`, pipeline: 'otlp', batch: t.batch },
-    { label: `raw limit: pre-built bodies of ${t.batch}`, pipeline: 'raw', batch: t.batch },
-    { label: 'SDK alone: no-op processor, nothing sent', pipeline: 'sdk', batch: t.batch },
-  ];
-  const runs: ThroughputResult[][] = configs.map(() => []);
-  for (let repeat = 0; repeat < t.repeats; repeat++) {
-    for (const [i, config] of configs.entries()) {
-      runs[i]?.push(await throughput(receiver, config.pipeline, t.events, config.batch, 1, t.warmup));
+  if (flags.profile !== undefined) {
+    const spec = specs.find((s) => s.id === flags.profile);
+    if (spec === undefined) throw new Error(`--profile: no pipeline "${flags.profile}" (one of ${specs.map((s) => s.id).join(', ')})`);
+    const dir = mkdtempSync(join(tmpdir(), 'otel-webhook-bench-profile-'));
+    const path = join(dir, 'burst.cpuprofile');
+    const result = await runScenario<PipelineResult>(
+      'pipeline-scenario.ts',
+      { ...pipelineParams(spec, 'burst', 'profile'), profile: path },
+      DEADLINE_MILLIS,
+    );
+    const top = topSelfTime(JSON.parse(readFileSync(path, 'utf8')), 10);
+    process.stdout.write(
+      `\nCPU profile, burst shape, ${spec.label}: ${(result.cpuMicros / result.events).toFixed(2)} µs/event under the profiler\n\n${profileTable(top)}\n` +
+        `\nThe profile (open it in Chrome DevTools or VS Code): ${path}\n`,
+    );
+  } else {
+    const repeats: PipelineResult[][] = [];
+    for (let repeat = 0; repeat < plan.repeats; repeat++) {
+      const results: PipelineResult[] = [];
+      for (const shape of SHAPES) {
+        for (const spec of specs) {
+          const params = pipelineParams(spec, shape, `${shape}-${spec.id}-${repeat}`);
+          results.push(await runScenario<PipelineResult>('pipeline-scenario.ts', params, DEADLINE_MILLIS));
+        }
+      }
+      repeats.push(results);
+      process.stdout.write(`repeat ${repeat + 1} of ${plan.repeats} done (${elapsed()})\n`);
     }
+    const runs = new RunSet(repeats);
+    const rows = SHAPES.flatMap((shape) => specs.map((spec) => runs.row(spec, shape)));
+    const lines = ratioLines(specs);
+
+    const latency = await runScenario<EmitLatencyResult>(
+      'emit-latency.ts',
+      { ...common('latency'), ...plan.latency, throttleMillis: plan.steadyThrottleMillis },
+      DEADLINE_MILLIS,
+    );
+    const held = await runScenario<HeldResult>(
+      'held-memory.ts',
+      { ...common('held'), events: plan.held, warmup: plan.warmup, yieldEvery: plan.yieldEvery },
+      DEADLINE_MILLIS,
+      ['--expose-gc'],
+    );
+    const outage = await runScenario<OutageResult>(
+      'outage.ts',
+      { ...common('outage'), ...plan.outage, yieldEvery: plan.yieldEvery },
+      DEADLINE_MILLIS,
+      ['--expose-gc'],
+    );
+
+    const facts = { runs, lines, rows, latency, outage };
+    section('Summary (the worse shape)', headlineSection(facts));
+    for (const [i, shape] of SHAPES.entries()) {
+      section(`${i + 1}. Pipelines, ${shapeTitle(shape, plan)}`, pipelineTable(rows.filter((row) => row.shape === shape)));
+    }
+    section('3. Ratios, within this run', ratiosTable(runs, lines));
+    section('4. `logger.emit` latency, ns per emit', latencyTable(latency));
+    const wire = rows.find((row) => row.spec.id === 'webhook' && row.shape === 'burst')?.wireBytesPerEvent ?? Number.NaN;
+    section('5. Memory per held event (receiver answering 503)', heldTable(held, wire));
+    section(`6. Outage: ${outage.events.toLocaleString('en-US')} records, receiver answering 503`, outageTable(outage));
+    section('Targets', targetsSection(facts));
   }
-  const rows = configs.map((config, i) => summarize(config.label, runs[i] ?? []));
-  const [ours, otlpDefault, otlpLarge, raw, sdk] = rows as [ThroughputRow, ThroughputRow, ThroughputRow, ThroughputRow, ThroughputRow];
-  section(`2. Throughput: ${t.events.toLocaleString('en-US')} events`, throughputSection(rows, ours));
-
-  const outage = await runScenario<OutageResult>(
-    'outage.ts',
-    { events: plan.outage.events, chunk: plan.chunk, ...OUTAGE_QUEUE_CAP },
-    SCENARIO_DEADLINE_MILLIS,
-  );
-  section('3. Outage: receiver down', outageSection(outage));
-
-  const growth: ThroughputResult[] = [];
-  for (const events of plan.growth.sizes) growth.push(await throughput(receiver, 'webhook', events, t.batch, 1, 0));
-  for (const webhooks of plan.growth.webhooks) {
-    if (webhooks === 1 && plan.growth.sizes.includes(plan.growth.webhookEvents)) continue;
-    growth.push(await throughput(receiver, 'webhook', plan.growth.webhookEvents, t.batch, webhooks, 0));
-  }
-  growth.sort((a, b) => a.webhooks - b.webhooks || a.events - b.events);
-  section('4. Cost growth (webhook processor)', growthSection(growth));
-
-  section('Targets', targetsSection(hot, ours, [otlpDefault, otlpLarge], raw, sdk));
 } finally {
-  await receiver.stop();
+  await sink.stop();
+  install.cleanup();
 }
 
 process.stdout.write(`\nFinished in ${elapsed()}.\n`);
-if (out === undefined) {
+if (flags.profile !== undefined) {
+  // Profiles only print.
+} else if (out === undefined) {
   process.stdout.write('Quick run: BENCHMARKS.md left as it is (pass --out FILE to write these results).\n');
 } else {
-  const results = [`## Results\n\n${machineSection(machine, plan)}`, ...sections, `### Method\n\n${methodSection(plan)}`].join('\n\n');
+  const results = [`## Results\n\n${machineSection(machine, plan)}`, ...sections, `### Method\n\n${methodSection(plan, spoolModes)}`].join(
+    '\n\n',
+  );
   writeResults(out, results);
   process.stdout.write(`Results written to ${out}.\n`);
 }

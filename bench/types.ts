@@ -1,109 +1,146 @@
 /** Parameters and results passed between the runner and the scenario processes. */
-import type { Usage } from './measure.ts';
 
-export interface HotPathParams {
-  /** The receiver's base URL. */
-  readonly url: string;
-  /** Emits per configuration before timing starts. */
-  readonly warmup: number;
-  /** Timed samples per configuration. */
-  readonly samples: number;
-  /** Emits per timed sample. */
-  readonly perSample: number;
+/** (a) a burst held by the default 1 s throttle; (b) a steady stream under a 10 ms throttle. */
+export type Shape = 'burst' | 'steady';
+
+export type PipelineKind = 'noop' | 'webhook' | 'otlp' | 'raw';
+
+/** One pipeline of the comparison. */
+export interface PipelineSpec {
+  /** Short name, used in sink keys and to find rows. */
+  readonly id: string;
+  readonly label: string;
+  readonly kind: PipelineKind;
+  /** webhook only: with a spool in a fresh temporary directory, plus these extra options (one spool mode). */
+  readonly spool?: Readonly<Record<string, unknown>>;
+  /** otlp only: `maxExportBatchSize`; unset keeps the SDK's default. */
+  readonly otlpBatch?: number;
 }
 
-/** Nanoseconds per emit for each processor configuration. */
-export interface PerConfig {
-  readonly noop: number;
-  readonly filtered: number;
-  readonly matched: number;
+/** What every scenario process gets. */
+export interface CommonParams {
+  /** The installed package's entry file (resolved from the install directory's node_modules). */
+  readonly entry: string;
+  /** The sink's base URL, `http://127.0.0.1:<port>`. */
+  readonly sink: string;
+  /** The sink key this scenario's requests are counted under. */
+  readonly key: string;
+  readonly seed: number;
+  /** The run's records file (`bench/records.ts`): warm-up records first, then the measured ones. */
+  readonly records: string;
 }
 
-export interface HotPathResult {
-  readonly emitsPerConfig: number;
-  readonly perSample: number;
-  readonly medianNanos: PerConfig;
-  readonly p90Nanos: PerConfig;
-  readonly matchedDelivered: number;
-  readonly matchedDropped: number;
-}
-
-/** `sdk` is the SDK alone (a no-op processor, nothing sent): the ceiling for any processor. */
-export type Pipeline = 'webhook' | 'otlp' | 'raw' | 'sdk';
-
-export interface ThroughputParams {
-  readonly pipeline: Pipeline;
-  /** The receiver's base URL. */
-  readonly url: string;
+export interface PipelineParams extends CommonParams {
+  readonly spec: PipelineSpec;
+  readonly shape: Shape;
+  /** Records measured. */
   readonly events: number;
-  /** Events per request (webhook maxBatchEvents, OTLP maxExportBatchSize, raw body size). */
-  readonly batch: number;
-  /** Webhook processors side by side, each sending every event (webhook pipeline only). */
-  readonly webhooks: number;
-  /** Records emitted between two turns of the event loop. */
-  readonly chunk: number;
-  /** Records (or events) run through first, untimed. */
+  /** Other records run through first, delivered, not measured. */
   readonly warmup: number;
+  /** Steady shape: emits between two `setImmediate` turns. */
+  readonly yieldEvery: number;
+  /** Steady shape: the webhook throttle and the batch processor's scheduled delay. */
+  readonly steadyThrottleMillis: number;
+  /** Where to write a CPU profile of the measured part, if one is wanted. */
+  readonly profile?: string;
 }
 
-/** The receiver's running totals. */
-export interface ReceiverTotals {
+/** The sink's totals for one key. */
+export interface SinkTotals {
   readonly requests: number;
   readonly events: number;
   readonly bytes: number;
+  readonly failedRequests: number;
 }
 
-export interface ThroughputResult extends Usage {
-  readonly pipeline: Pipeline;
+export interface PipelineResult {
+  readonly spec: PipelineSpec;
+  readonly shape: Shape;
   readonly events: number;
-  readonly batch: number;
-  readonly webhooks: number;
-  readonly warmup: number;
-  /** What the receiver counted during the timed part. */
+  /** Process CPU (user + system, every thread) over the measured part, µs. */
+  readonly cpuMicros: number;
+  readonly wallMillis: number;
+  /** RSS when the measured part started and the process's peak RSS, MiB. */
+  readonly rssStartMiB: number;
+  readonly peakRssMiB: number;
+  readonly loopDelayP99Millis: number;
+  readonly loopDelayMaxMillis: number;
+  /** What the sink counted for the measured part. */
   readonly received: number;
   readonly receivedBytes: number;
-  readonly receivedRequests: number;
-  /** Events the pipeline reports delivered (webhook and raw only). */
-  readonly delivered?: number;
-  readonly requests?: number;
-  readonly dropped?: number;
+  readonly requests: number;
+  /** Drops the pipeline reports (webhook only). */
+  readonly dropped: number;
 }
 
-export interface OutageParams {
-  readonly events: number;
-  readonly chunk: number;
-  /** The queue cap the processor is configured with. */
-  readonly maxQueueEvents: number;
-  readonly maxQueueBytes: number;
+export interface EmitLatencyParams extends CommonParams {
+  /** Emits per series before timing. */
+  readonly warmup: number;
+  /** Timed rounds; each times `perRound` emits of every series. */
+  readonly rounds: number;
+  readonly perRound: number;
+  /** Distinct records per pool, cycled. */
+  readonly pool: number;
+  readonly throttleMillis: number;
 }
 
-export interface OutageResult extends Usage {
+export interface LatencySummary {
+  readonly median: number;
+  readonly p99: number;
+  readonly mean: number;
+}
+
+export interface EmitLatencyResult {
+  readonly timedPerSeries: number;
+  /** ns per `logger.emit`, one emit timed at a time. */
+  readonly noopSelected: LatencySummary;
+  readonly webhookSelected: LatencySummary;
+  readonly noopFiltered: LatencySummary;
+  readonly webhookFiltered: LatencySummary;
+  readonly delivered: number;
+  readonly dropped: number;
+}
+
+export interface HeldParams extends CommonParams {
+  /** Records held (emitted while the sink answers 503). */
   readonly events: number;
-  readonly maxQueueEvents: number;
-  readonly maxQueueBytes: number;
+  readonly warmup: number;
+  readonly yieldEvery: number;
+}
+
+export interface HeldResult {
+  readonly events: number;
+  /** What the processor holds after the emits, and its own count of their bytes. */
   readonly pending: number;
   readonly pendingBytes: number;
-  readonly accepted: number;
-  readonly delivered: number;
-  readonly failedRequests: number;
-  readonly dropped: Readonly<Record<string, number>>;
+  /** Events held between the two readings, and the growth between them (after full collections), bytes. */
+  readonly measuredEvents: number;
+  readonly rssGrowth: number;
+  readonly heapGrowth: number;
+  readonly externalGrowth: number;
+  /** Records kept referenced throughout (read from the records file). */
+  readonly records: number;
 }
 
-export interface StepsParams {
-  /** Records per timed round of the per-record steps. */
+export interface OutageParams extends CommonParams {
   readonly events: number;
-  /** Events per encoded (and signed) body. */
-  readonly batch: number;
-  readonly rounds: number;
+  readonly yieldEvery: number;
 }
 
-/** CPU nanoseconds per event of each step. */
-export interface StepsResult {
-  readonly selectFiltered: number;
-  readonly selectMatched: number;
-  readonly toEvent: number;
-  readonly encode: number;
-  readonly sign: number;
-  readonly batch: number;
-  readonly bodyBytes: number;
+export interface OutageResult {
+  readonly events: number;
+  /** Distinct records (the records file), cycled. */
+  readonly pool: number;
+  readonly maxQueueEvents: number;
+  readonly maxQueueBytes: number;
+  readonly rssBaselineMiB: number;
+  /** Highest RSS sampled (every `yieldEvery` emits and after) and the process's own peak, MiB. */
+  readonly sampledPeakRssMiB: number;
+  readonly maxRssMiB: number;
+  readonly pending: number;
+  readonly pendingBytes: number;
+  readonly dropped: Readonly<Record<string, number>>;
+  readonly failedRequests: number;
+  readonly wallMillis: number;
+  readonly cpuMillis: number;
 }

@@ -1,0 +1,72 @@
+/** The project's performance targets against one run, and the run's headline numbers (the worse shape). */
+import { outageBudgetMiB, type RatioLine, table, worse } from './report.ts';
+import type { Row, RunSet } from './summary.ts';
+import type { EmitLatencyResult, OutageResult, Shape } from './types.ts';
+
+const fixed = (n: number, digits = 2): string => n.toFixed(digits);
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** With its sign, `+` included. */
+const signed = (text: string): string => (text.startsWith('-') ? `−${text.slice(1)}` : `+${text}`);
+
+export interface RunFacts {
+  readonly runs: RunSet;
+  readonly lines: readonly RatioLine[];
+  readonly rows: readonly Row[];
+  readonly latency: EmitLatencyResult;
+  readonly outage: OutageResult;
+}
+
+export function targetsSection({ runs, lines, latency, outage }: RunFacts): string {
+  const rows: [string, string, boolean][] = [];
+  for (const line of lines) {
+    if (line.target === undefined) continue;
+    const { shape, ratio } = worse(runs, line);
+    const { kind, value } = line.target;
+    rows.push([
+      `${line.label} ${kind === 'min' ? '≥' : '≤'} ${value}× (worse shape)`,
+      `${fixed(ratio.median)}× (${shape})`,
+      kind === 'min' ? ratio.median >= value : ratio.median <= value,
+    ]);
+  }
+  const selected = latency.webhookSelected.median - latency.noopSelected.median;
+  const filtered = (latency.webhookFiltered.median - latency.noopFiltered.median) / latency.noopFiltered.median;
+  rows.push(['Selected record adds < 1 µs to `logger.emit` (median)', `${signed(int(selected))} ns`, selected < 1000]);
+  rows.push(['Filtered-out record adds < 5% to `logger.emit` (median)', `${signed(fixed(filtered * 100, 1))}%`, filtered < 0.05]);
+  const growth = outage.sampledPeakRssMiB - outage.rssBaselineMiB;
+  rows.push([
+    `${int(outage.events)}-record outage: peak RSS − baseline ≤ max-queue-bytes + 64 MiB`,
+    `${int(growth)} MiB of ${int(outageBudgetMiB(outage))}`,
+    growth <= outageBudgetMiB(outage),
+  ]);
+  return table(
+    ['Target', 'Measured', 'Met'],
+    rows.map(([what, value, met]) => [what, value, met ? 'yes' : '**no**']),
+  );
+}
+
+function rowOf(rows: readonly Row[], id: string, shape: Shape): Row | undefined {
+  return rows.find((row) => row.spec.id === id && row.shape === shape);
+}
+
+/** Bullet points quoting the worse shape of each comparison. */
+export function headlineSection({ runs, lines, rows, latency }: RunFacts): string {
+  const bullets: string[] = [];
+  const addedRange = (id: string): string => {
+    const values = (['burst', 'steady'] as const).map((shape) => rowOf(rows, id, shape)?.addedPerEvent ?? Number.NaN);
+    return `${fixed(Math.min(...values))}–${fixed(Math.max(...values))} µs`;
+  };
+  bullets.push(
+    `Added CPU per delivered event over the SDK's own \`emit\` (burst–steady range): ours ${addedRange('webhook')}, ` +
+      `OTLP/HTTP JSON ${addedRange('otlp-default')} (batch 512) and ${addedRange('otlp-same-batch')} (batch 1000).`,
+  );
+  for (const line of lines) {
+    const { shape, ratio } = worse(runs, line);
+    bullets.push(`${line.label}: **${fixed(ratio.median)}×** in the worse shape (${shape}).`);
+  }
+  bullets.push(
+    `\`logger.emit\`: a selected record adds ${int(latency.webhookSelected.median - latency.noopSelected.median)} ns at the median ` +
+      `(${int(latency.webhookSelected.p99 - latency.noopSelected.p99)} ns at p99); a filtered-out one ` +
+      `${int(latency.webhookFiltered.median - latency.noopFiltered.median)} ns.`,
+  );
+  return bullets.map((bullet) => `- ${bullet}`).join('\n');
+}
