@@ -48,7 +48,7 @@ describe('WebhookLogRecordExporter behind the SDK’s processors', () => {
 
   it('reports FAILED when the receiver keeps refusing', async () => {
     const r = await receiver({ respond: () => ({ status: 400 }) });
-    const exporter = new WebhookLogRecordExporter({ id: 'refused', url: r.url, events: ['*'] });
+    const exporter = new WebhookLogRecordExporter({ id: 'refused', url: r.url, events: ['*'], retryMax: '200ms', discardAfter: '500ms' });
     const logs = [{ eventName: 'auth.success', hrTime: [1_795_000_000, 0], attributes: {} }] as never;
     const result = await new Promise<{ code: number; error?: Error }>((resolve) => exporter.export(logs, resolve));
     await exporter.shutdown();

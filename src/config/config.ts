@@ -1,5 +1,6 @@
 import { parse, TomlError } from 'smol-toml';
 import { compileEventMatcher } from '../records/match.ts';
+import { LEVEL_SEVERITY } from '../records/severity.ts';
 import { formatDuration, parseDuration } from './duration.ts';
 import { WebhookConfigError, type WebhookConfigErrorCode } from './errors.ts';
 import { isValidHeaderName, isValidHeaderValue, parseHeaderLine } from './headers.ts';
@@ -70,8 +71,6 @@ function isString(value: unknown): value is string {
 /** Largest delay a Node.js timer accepts. */
 const MAX_TIMER_MILLIS = 2 ** 31 - 1;
 
-const SEVERITY: Readonly<Record<WebhookLevel, number>> = { trace: 1, debug: 5, info: 9, warn: 13, error: 17 };
-
 /** Headers the exporter or the HTTP layer sets itself. */
 const RESERVED_HEADERS = new Set([
   'content-type',
@@ -119,7 +118,7 @@ function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions {
   if (spoolDir === '') fail(locate('spoolDir'), 'ERR_WEBHOOK_INVALID_VALUE', ' must not be empty');
   const level = optional(input['level'], locate('level'), isString, 'a string', false);
   if (level !== undefined && !isLevel(level)) {
-    fail(locate('level'), 'ERR_WEBHOOK_INVALID_VALUE', ` must be one of ${Object.keys(SEVERITY).join(', ')}, got ${show(level)}`);
+    fail(locate('level'), 'ERR_WEBHOOK_INVALID_VALUE', ` must be one of ${Object.keys(LEVEL_SEVERITY).join(', ')}, got ${show(level)}`);
   }
   const eventType = optional(input['eventType'], locate('eventType'), isFunction, 'a function', false);
   return Object.freeze({
@@ -136,7 +135,7 @@ function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions {
     lossy: resolveBoolean(input, 'lossy', defaults.lossy, locate),
     discardAfterMillis,
     enable: resolveBoolean(input, 'enable', defaults.enable, locate),
-    minSeverity: level === undefined ? 0 : SEVERITY[level],
+    minSeverity: level === undefined ? 0 : LEVEL_SEVERITY[level],
     level,
     maxBatchEvents: resolveInteger(input, 'maxBatchEvents', 1, defaults.maxBatchEvents, locate),
     maxBatchBytes: resolveInteger(input, 'maxBatchBytes', 1024, defaults.maxBatchBytes, locate),
@@ -159,7 +158,7 @@ function rejectUnknownKeys(input: Input, known: readonly string[], prefix: strin
 }
 
 function isLevel(value: string): value is WebhookLevel {
-  return Object.hasOwn(SEVERITY, value);
+  return Object.hasOwn(LEVEL_SEVERITY, value);
 }
 
 /** Only the kind can be checked at run time; the signature is the caller's promise. */

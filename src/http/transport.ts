@@ -115,8 +115,11 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
     bodyTimeout: timeoutMillis,
   });
   const inFlight = new Set<InFlight>();
-  let closed = false;
-  let destroyed = false;
+  /**
+   * `open` → `closed` by close() (requests in flight finish; new ones are refused) →
+   * `destroyed` by destroy() (requests in flight are aborted), also straight from `open`.
+   */
+  let state: 'open' | 'closed' | 'destroyed' = 'open';
   let closing: Promise<void> | undefined;
   let destroying: Promise<void> | undefined;
 
@@ -150,7 +153,7 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
       return classifyResponse(response.statusCode, retryAfter, Date.now());
     } catch (error) {
       if (timedOut) return retryable(`timed out after ${timeoutMillis} ms`);
-      if (destroyed) return retryable('transport closed');
+      if (state === 'destroyed') return retryable('transport closed');
       return retryable(describeError(error, url));
     } finally {
       clearTimeout(timer);
@@ -159,7 +162,7 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
 
   return {
     send(body, signature) {
-      if (closed) return Promise.resolve(retryable('transport closed'));
+      if (state !== 'open') return Promise.resolve(retryable('transport closed'));
       const controller = new AbortController();
       const done = attempt(body, signature, controller);
       const entry: InFlight = { controller, done };
@@ -168,7 +171,7 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
     },
 
     close() {
-      closed = true;
+      if (state === 'open') state = 'closed';
       closing ??= (async () => {
         await Promise.allSettled([...inFlight].map((entry) => entry.done));
         if (destroying !== undefined) return;
@@ -182,8 +185,7 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
     },
 
     destroy() {
-      closed = true;
-      destroyed = true;
+      state = 'destroyed';
       destroying ??= (async () => {
         for (const entry of inFlight) entry.controller.abort();
         try {
