@@ -56,6 +56,18 @@ describe('WebhookLogRecordExporter behind the SDK’s processors', () => {
     assert.match(result.error?.message ?? '', /HTTP 400/);
   });
 
+  it('delivers the events of an export the BatchLogRecordProcessor stopped waiting for', async () => {
+    const r = await receiver({ respond: (_q, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }) });
+    const exporter = new WebhookLogRecordExporter({ id: 'late', url: r.url, events: ['*'] });
+    const processor = new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 10, exportTimeoutMillis: 200 });
+    const provider = new LoggerProvider({ processors: [processor] });
+    provider.getLogger('t').emit({ eventName: 'auth.success' });
+    const [refused, accepted] = await r.waitForRequests(2, 5_000);
+    await provider.shutdown();
+    assert.ok(refused && accepted && accepted.receivedAt - refused.receivedAt >= 950);
+    assert.equal(accepted.body.toString(), refused.body.toString());
+  });
+
   it('answers FAILED after shutdown without sending', async () => {
     const r = await receiver();
     const exporter = new WebhookLogRecordExporter({ id: 'closed', url: r.url, events: ['*'] });

@@ -2,6 +2,7 @@ import type { DiagLogger } from '@opentelemetry/api';
 import { type DeliveryResult, noAnswer } from '../http/delivery-result.ts';
 import type { WebhookEvent } from '../records/event.ts';
 import type { Spool } from '../spool/spool.ts';
+import { AttemptLog } from './attempts.ts';
 import { Backlog } from './backlog.ts';
 import { type Batch, newestAcceptedAt } from './batch.ts';
 import type { DropReason } from './drops.ts';
@@ -9,33 +10,10 @@ import { BatchEncoder } from './encode.ts';
 import { ExitParticipation } from './exit-participation.ts';
 import { keepAliveUntil } from './keep-alive.ts';
 import { DeliveryLedger } from './ledger.ts';
-import type { DeliveryStats, SettleListener } from './outcomes.ts';
+import type { DeliveryStats } from './outcomes.ts';
 import { retryDecision } from './retry-policy.ts';
 import { SendScheduler } from './scheduler.ts';
-import type { BatchSender, DeliverySettings } from './settings.ts';
-
-/**
- * The engine's lifecycle. `running`: takes events and sends them. `draining`: close() was
- * called; new events are dropped (`shutdown`), what is pending is still sent until it is
- * delivered or the close deadline passes. `gone`: the endpoint answered 410; nothing more is
- * sent, pending and new events are dropped (`gone`). `closed`: nothing more is sent, new
- * events are dropped (`shutdown`).
- *
- * running → draining (close()) → closed (drained, or the deadline passed);
- * running, draining → gone (a 410); running, draining → closed (the process is exiting).
- * `gone` is final: close() then only releases the connection and the spool.
- */
-export type EngineState = 'running' | 'draining' | 'gone' | 'closed';
-
-export interface EngineParts {
-  readonly settings: DeliverySettings;
-  readonly sender: BatchSender;
-  readonly log: DiagLogger;
-  /** With a spool, its recovered events are sent first and every event is written to it before it counts as accepted. */
-  readonly spool?: Spool | undefined;
-  /** Told of every outcome, after the counters of `stats()`. */
-  readonly listeners?: readonly SettleListener[];
-}
+import type { BatchSender, DeliverySettings, EngineParts, EngineState } from './settings.ts';
 
 /** With `lossy`, a full queue is shed down to this share of its caps. */
 const SHED_TO = 0.9;
@@ -61,11 +39,7 @@ export class DeliveryEngine {
   private inFlight: Batch | undefined;
   /** The request in flight, settled once its outcome has been applied. */
   private sending: Promise<void> | undefined;
-  /** Consecutive failed attempts, and the message of the last one. */
-  private attempt = 0;
-  private lastFailure: string | undefined;
-  private requests = 0;
-  private failedRequests = 0;
+  private readonly attempts: AttemptLog;
   private closing: Promise<void> | undefined;
 
   constructor(parts: EngineParts) {
@@ -74,6 +48,7 @@ export class DeliveryEngine {
     this.sender = parts.sender;
     this.log = log;
     this.spool = spool;
+    this.attempts = new AttemptLog(log);
     this.ledger = new DeliveryLedger(log, spool, parts.listeners ?? [], () => this.oldestPending());
     this.scheduler = new SendScheduler(settings.throttleMillis, () => {
       this.sending = this.sendNext().finally(() => {
@@ -172,9 +147,9 @@ export class DeliveryEngine {
       pendingBytes: this.backlog.bytes + (this.inFlight?.bytes ?? 0),
       accepted: this.ledger.nextSeq,
       delivered: counters.delivered,
-      requests: this.requests,
-      failedRequests: this.failedRequests,
-      attempt: this.attempt,
+      requests: this.attempts.requests,
+      failedRequests: this.attempts.failedRequests,
+      attempt: this.attempts.consecutive,
       dropped: counters.dropped,
     };
   }
@@ -204,7 +179,7 @@ export class DeliveryEngine {
       this.log.debug(`closing the transport failed: ${(error as Error).message}`);
     }
     if (this.spool === undefined) {
-      this.ledger.drop('shutdown', this.backlog.takeAll(), this.lastFailure);
+      this.ledger.drop('shutdown', this.backlog.takeAll(), this.attempts.lastFailure);
     } else {
       const left = this.pendingEvents();
       if (left > 0) this.log.info(`${left} undelivered events stay in the spool for the next start`);
@@ -223,8 +198,8 @@ export class DeliveryEngine {
     this.inFlight = undefined;
     const { counters } = this.ledger;
     counters.holdReports = true;
-    if (batch !== undefined) this.ledger.drop('shutdown', batch, this.lastFailure);
-    this.ledger.drop('shutdown', this.backlog.takeAll(), this.lastFailure);
+    if (batch !== undefined) this.ledger.drop('shutdown', batch, this.attempts.lastFailure);
+    this.ledger.drop('shutdown', this.backlog.takeAll(), this.attempts.lastFailure);
     counters.holdReports = false;
   }
 
@@ -261,7 +236,7 @@ export class DeliveryEngine {
   private async sendNext(): Promise<void> {
     if (this.current === 'gone' || this.current === 'closed' || this.inFlight !== undefined) return;
     const cutoff = Date.now() - this.settings.discardAfterMillis;
-    this.ledger.drop('discarded', this.backlog.removeAcceptedBefore(cutoff), this.lastFailure);
+    this.ledger.drop('discarded', this.backlog.removeAcceptedBefore(cutoff), this.attempts.lastFailure);
     this.scheduler.starting(this.backlog.events);
     const batch = this.backlog.next(this.settings.maxBatchEvents, this.settings.maxBatchBytes);
     if (batch === undefined) {
@@ -270,7 +245,7 @@ export class DeliveryEngine {
       return;
     }
     this.inFlight = batch;
-    this.requests++;
+    this.attempts.sent();
     let result: DeliveryResult;
     try {
       result = await this.sender.send(this.encoder.encode(batch.events), batch.id);
@@ -288,15 +263,11 @@ export class DeliveryEngine {
   private apply(batch: Batch, result: DeliveryResult): void {
     if (result.status === 'success') {
       this.scheduler.delivered(batch.events.length);
-      if (this.attempt > 0) this.log.info(`delivered again after ${this.attempt} failed attempts`);
-      this.attempt = 0;
-      this.lastFailure = undefined;
+      this.attempts.succeeded();
       this.ledger.delivered(batch);
       return;
     }
-    this.failedRequests++;
-    this.lastFailure = result.message;
-    const attempt = this.attempt + 1;
+    const attempt = this.attempts.failed(result.message);
     const failed = { result, attempt, batchEvents: batch.events.length, newestAcceptedAt: newestAcceptedAt(batch), now: Date.now() };
     const decision = retryDecision(failed, this.settings);
     this.scheduler.failed(decision.kind === 'retry' || decision.kind === 'drop' ? decision.waitMillis : undefined);
@@ -311,14 +282,7 @@ export class DeliveryEngine {
     }
     if (decision.kind === 'retry') this.backlog.hold(batch);
     else this.ledger.drop(decision.reason, batch, result.message);
-    if (result.status !== 'retryable') return;
-    this.attempt = attempt;
-    if ((attempt & (attempt - 1)) !== 0) return;
-    const what =
-      decision.kind === 'retry'
-        ? `retrying in ${Math.round(decision.waitMillis)} ms`
-        : `${batch.events.length} events dropped (${decision.reason})`;
-    this.log.warn(`delivery failed (${result.message}), attempt ${attempt}: ${what}; ${this.pendingEvents()} events pending`);
+    if (result.status === 'retryable') this.attempts.retryable(decision, batch.events.length, this.pendingEvents());
   }
 
   /** A 410: the webhook stops for good, everything pending is dropped. */
