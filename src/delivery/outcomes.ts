@@ -22,7 +22,7 @@ export interface SettleListener {
 
 /** A snapshot of one webhook's delivery. */
 export interface DeliveryStats {
-  /** `running`, `gone` after a 410 (nothing more is sent), or `closed` after shutdown. */
+  /** `running` (also while shutdown delivers what is pending), `gone` after a 410 (nothing more is sent), or `closed` after shutdown. */
   readonly state: 'running' | 'gone' | 'closed';
   /** Events accepted and not yet delivered or dropped (including the batch in flight). */
   readonly pending: number;
