@@ -1,22 +1,12 @@
 import { inspect } from 'node:util';
-import type { DiagLogger } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { deliverySettings } from './config/delivery-settings.ts';
-import { warnUnmatchedPatterns, webhookLogger } from './config/diagnostics.ts';
 import type { ResolvedWebhookOptions, WebhookOptions } from './config/options.ts';
-import { redactUrl } from './config/redact.ts';
 import { inspectAs, redactOptions } from './config/redacted-options.ts';
 import { resolveWebhookOptions } from './config/resolve-options.ts';
-import { describeSource, sourceOf, sourcesOf } from './config/sources.ts';
-import { Delivery, type DeliveryStats } from './delivery/delivery.ts';
-import { createTransport } from './http/transport.ts';
-import { integerIdKeys } from './records/catalog.ts';
-import { EventTooLargeError, toWebhookEvent } from './records/event.ts';
-import { compileEventMatcher, type EventMatcher } from './records/match.ts';
-import { recordSeverity, selectRecord } from './records/select.ts';
-import { openSpool } from './spool/spool.ts';
-import { spoolDirectory } from './spool/spool-directory.ts';
+import { sourcesOf } from './config/sources.ts';
+import type { DeliveryStats } from './delivery/outcomes.ts';
+import { WebhookPipeline } from './pipeline/webhook-pipeline.ts';
 
 /**
  * Sends the log records of one Stalwart-style webhook: records whose event type the webhook
@@ -29,10 +19,7 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
   // Private fields: util.inspect and JSON.stringify cannot reach the secrets they hold.
   readonly #options: ResolvedWebhookOptions;
   readonly #view: ResolvedWebhookOptions;
-  readonly #matcher: EventMatcher;
-  readonly #delivery: Delivery;
-  readonly #log: DiagLogger;
-  #closed = false;
+  readonly #pipeline: WebhookPipeline;
 
   static {
     // What `util.inspect` and `console.log` show: the id and the redacted options.
@@ -47,24 +34,7 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
     const resolved = resolveWebhookOptions(options);
     this.#options = resolved;
     this.#view = redactOptions(resolved);
-    this.#log = webhookLogger(resolved.id);
-    this.#matcher = compileEventMatcher(resolved.events);
-    const { spoolDir, spoolMaxBytes, url, minSeverity } = resolved;
-    const matcher = this.#matcher;
-    const spool =
-      spoolDir === undefined
-        ? undefined
-        : openSpool(spoolDirectory(spoolDir, resolved.id), {
-            maxBytes: spoolMaxBytes,
-            log: this.#log,
-            destination: url,
-            selects: (event) => matcher.matches(event.type) && (minSeverity <= 0 || event.severity >= minSeverity),
-          });
-    this.#delivery = new Delivery(deliverySettings(resolved), createTransport(resolved), this.#log, spool);
-    const sources = sourcesOf(options);
-    warnUnmatchedPatterns(resolved, this.#log, sources);
-    const urlSource = sourceOf(sources, 'url');
-    this.#log.debug(`sending to ${urlSource === undefined ? redactUrl(resolved.url) : `the url ${describeSource(urlSource)}`}`);
+    this.#pipeline = new WebhookPipeline(resolved, [], sourcesOf(options));
   }
 
   /**
@@ -82,38 +52,12 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
   }
 
   onEmit(record: ReadWriteLogRecord): void {
-    if (!this.#options.enable) return;
-    let type: string | undefined;
-    try {
-      type = selectRecord(record, this.#options, this.#matcher);
-    } catch (error) {
-      this.#log.debug(`eventType mapper threw: ${(error as Error).message}`);
-      return;
-    }
-    if (type === undefined) return;
-    const refusal = this.#closed ? 'shutdown' : this.#delivery.refusal();
-    if (refusal !== undefined) {
-      this.#delivery.reject(refusal);
-      return;
-    }
-    let event: ReturnType<typeof toWebhookEvent>;
-    try {
-      event = toWebhookEvent(record, type, recordSeverity(record, type), integerIdKeys, this.#options.maxQueueBytes);
-    } catch (error) {
-      const reason = error instanceof EventTooLargeError ? 'too-large' : 'invalid';
-      this.#delivery.reject(reason, `event "${type}" could not be converted: ${(error as Error).message}`);
-      return;
-    }
-    this.#delivery.enqueue(event);
+    this.#pipeline.offer(record);
   }
 
   /** Lets the SDK skip building records this webhook would not send (when no other sink wants them). */
   enabled(options: { severityNumber?: number; eventName?: string; instrumentationScope?: InstrumentationScope }): boolean {
-    if (this.#closed || !this.#options.enable) return false;
-    const { eventName, severityNumber } = options;
-    if (severityNumber !== undefined && severityNumber !== 0 && severityNumber < this.#options.minSeverity) return false;
-    // A name that is not a string leaves the decision to onEmit (the record may carry `event.name`).
-    return typeof eventName !== 'string' || this.#matcher.matches(eventName);
+    return this.#pipeline.wants(options.eventName, options.severityNumber);
   }
 
   /**
@@ -121,7 +65,7 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
    * the process alive until then. Never rejects.
    */
   forceFlush(options?: { timeoutMillis?: number }): Promise<void> {
-    return this.#delivery.flush(options?.timeoutMillis ?? this.#options.shutdownTimeoutMillis);
+    return this.#pipeline.flush(options?.timeoutMillis);
   }
 
   /**
@@ -130,13 +74,12 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
    * Never rejects.
    */
   shutdown(): Promise<void> {
-    this.#closed = true;
-    return this.#delivery.close(this.#options.shutdownTimeoutMillis);
+    return this.#pipeline.close();
   }
 
   /** Counters of this webhook: pending, delivered, requests, drops by reason. */
   stats(): DeliveryStats {
-    return this.#delivery.stats();
+    return this.#pipeline.stats();
   }
 
   /** What `JSON.stringify` writes: the id and the redacted options. */

@@ -48,12 +48,24 @@ describe('WebhookLogRecordExporter behind the SDK’s processors', () => {
 
   it('reports FAILED when the receiver keeps refusing', async () => {
     const r = await receiver({ respond: () => ({ status: 400 }) });
-    const exporter = new WebhookLogRecordExporter({ id: 'refused', url: r.url, events: ['*'] });
+    const exporter = new WebhookLogRecordExporter({ id: 'refused', url: r.url, events: ['*'], retryMax: '200ms', discardAfter: '500ms' });
     const logs = [{ eventName: 'auth.success', hrTime: [1_795_000_000, 0], attributes: {} }] as never;
     const result = await new Promise<{ code: number; error?: Error }>((resolve) => exporter.export(logs, resolve));
     await exporter.shutdown();
     assert.equal(result.code, ExportResultCode.FAILED);
     assert.match(result.error?.message ?? '', /HTTP 400/);
+  });
+
+  it('delivers the events of an export the BatchLogRecordProcessor stopped waiting for', async () => {
+    const r = await receiver({ respond: (_q, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }) });
+    const exporter = new WebhookLogRecordExporter({ id: 'late', url: r.url, events: ['*'] });
+    const processor = new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 10, exportTimeoutMillis: 200 });
+    const provider = new LoggerProvider({ processors: [processor] });
+    provider.getLogger('t').emit({ eventName: 'auth.success' });
+    const [refused, accepted] = await r.waitForRequests(2, 5_000);
+    await provider.shutdown();
+    assert.ok(refused && accepted && accepted.receivedAt - refused.receivedAt >= 950);
+    assert.equal(accepted.body.toString(), refused.body.toString());
   });
 
   it('answers FAILED after shutdown without sending', async () => {

@@ -5,7 +5,7 @@ import { formatDuration } from '../config/duration.ts';
 import type { WebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
 import { attachSources, describeSource, sourceOf, sourcesOf } from '../config/sources.ts';
-import type { DeliveryStats } from '../delivery/delivery.ts';
+import type { DeliveryStats } from '../delivery/outcomes.ts';
 import { WebhookLogRecordProcessor } from '../processor.ts';
 import { durationOption, expectPositionals, parseCommandArgs } from './args.ts';
 import { loadConfig } from './config-file.ts';

@@ -1,30 +1,28 @@
-import { WebhookConfigError } from './errors.ts';
-import type { WebhookOptions } from './options.ts';
-
-/** Options that only {@link WebhookLogRecordProcessor} can honour, with why and what to use instead. */
-const PROCESSOR_ONLY: ReadonlyArray<readonly [readonly string[], string]> = [
-  [
-    ['throttle', 'throttleMillis'],
-    "the SDK's processor batches (scheduledDelayMillis); use WebhookLogRecordProcessor for Stalwart's throttle window",
-  ],
-  [
-    ['maxQueueEvents', 'maxQueueBytes'],
-    "the SDK's processor holds the queue (maxQueueSize); use WebhookLogRecordProcessor for a bounded queue of its own",
-  ],
-  [['spoolDir', 'spoolMaxBytes'], 'the exporter keeps nothing between exports; use WebhookLogRecordProcessor for a durable spool'],
-];
+import type { ResolvedWebhookOptions, WebhookOptions } from './options.ts';
+import { resolveWebhookOptions } from './resolve-options.ts';
 
 /**
- * Throws a `WebhookConfigError` (`ERR_WEBHOOK_UNSUPPORTED_OPTION`) naming the first option
- * given that a `WebhookLogRecordExporter` cannot honour, and why. Options left unset are fine.
+ * The exporter's `throttle` unless set: none, since the SDK's `BatchLogRecordProcessor`
+ * batches already (`scheduledDelayMillis`); each export goes out at once.
  */
-export function assertExporterOptions(options: WebhookOptions): void {
-  const given = options as unknown as Readonly<Record<string, unknown>>;
-  const note = typeof options.id === 'string' && options.id !== '' ? ` (webhook ${JSON.stringify(options.id)})` : '';
-  for (const [keys, why] of PROCESSOR_ONLY) {
-    const key = keys.find((name) => given[name] !== undefined);
-    if (key !== undefined) {
-      throw new WebhookConfigError('ERR_WEBHOOK_UNSUPPORTED_OPTION', key, `${key} is not used by WebhookLogRecordExporter: ${why}${note}`);
-    }
-  }
+export const EXPORTER_THROTTLE_MILLIS = 0;
+/** The exporter's `retry-max` unless set: an export is waited on by the SDK (`exportTimeoutMillis`, 30 s by default). */
+export const EXPORTER_RETRY_MAX_MILLIS = 5_000;
+
+/**
+ * Validates the options of a `WebhookLogRecordExporter` (throwing a `WebhookConfigError`
+ * on bad input) and applies its own defaults: `throttle` {@link EXPORTER_THROTTLE_MILLIS},
+ * `retry-max` {@link EXPORTER_RETRY_MAX_MILLIS}. Every other option means what it means for
+ * the processor.
+ */
+export function resolveExporterOptions(options: WebhookOptions): ResolvedWebhookOptions {
+  const resolved = resolveWebhookOptions(options);
+  const throttleGiven = options.throttle !== undefined || options.throttleMillis !== undefined;
+  const retryMaxGiven = options.retryMax !== undefined || options.retryMaxMillis !== undefined;
+  if (throttleGiven && retryMaxGiven) return resolved;
+  return Object.freeze({
+    ...resolved,
+    throttleMillis: throttleGiven ? resolved.throttleMillis : EXPORTER_THROTTLE_MILLIS,
+    retryMaxMillis: retryMaxGiven ? resolved.retryMaxMillis : EXPORTER_RETRY_MAX_MILLIS,
+  });
 }

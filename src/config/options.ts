@@ -81,7 +81,7 @@ export interface WebhookOptions {
   timeout?: string;
   /**
    * TOML `throttle`: batching window and minimum gap between requests, in milliseconds.
-   * Processor only: `WebhookLogRecordExporter` rejects it (the SDK's processor batches).
+   * Exporter default 0: the SDK's processor batches already.
    * @default 1000
    */
   throttleMillis?: number;
@@ -122,13 +122,12 @@ export interface WebhookOptions {
   /** TOML `[webhook."<id>".auth]`: Basic or Bearer authentication. */
   auth?: WebhookAuthOptions;
   /**
-   * TOML `lossy`: drop a batch that failed instead of retrying it. Exporter: one attempt per request.
+   * TOML `lossy`: drop a batch that failed instead of retrying it.
    * @default false
    */
   lossy?: boolean;
   /**
    * TOML `discard-after`: events older than this (since accepted) are dropped instead of retried.
-   * Exporter: a retry that would come later than this after the export began is not made.
    * @default 300000
    */
   discardAfterMillis?: number;
@@ -155,8 +154,8 @@ export interface WebhookOptions {
   /**
    * TOML `retry-max`: longest wait between two attempts of a failing batch, in milliseconds.
    * Retries back off exponentially (with jitter) from `throttle` up to this; other 4xx answers
-   * than 408, 410, 413 and 429 are retried at this interval. Exporter: caps the backoff (from
-   * 500 ms) between its at most 3 attempts, default 5000; other 4xx are not retried there.
+   * than 408, 410, 413 and 429 are retried at this interval. Without a throttle the backoff
+   * starts from 500 ms. Exporter default 5000.
    * @default 60000
    */
   retryMaxMillis?: number;
@@ -165,7 +164,7 @@ export interface WebhookOptions {
   /**
    * TOML `shutdown-timeout`: how long `shutdown()` (and a `forceFlush()` without a deadline of
    * its own) waits for pending events to be delivered, in milliseconds. Exporter: how long
-   * `forceFlush()` and `shutdown()` wait for exports in progress before `shutdown()` aborts them.
+   * `forceFlush()` and `shutdown()` wait for the events of exports in progress.
    * @default 30000
    */
   shutdownTimeoutMillis?: number;
@@ -181,25 +180,23 @@ export interface WebhookOptions {
   /**
    * TOML `max-queue-events`: most events held in memory for this webhook; beyond it new events
    * are dropped (or, with `lossy`, the oldest non-error events are shed) and counted.
-   * Processor only: `WebhookLogRecordExporter` rejects it (the SDK's processor holds the queue).
    * @default 100000
    */
   maxQueueEvents?: number;
   /**
    * TOML `max-queue-bytes`: most serialized event bytes held in memory for this webhook.
-   * Processor only: `WebhookLogRecordExporter` rejects it.
    * @default 67108864
    */
   maxQueueBytes?: number;
   /**
    * TOML `spool-dir`: a directory for a durable, append-only spool. Accepted events are written
    * there first and removed once a 2xx acknowledged them; a restarted process delivers what was
-   * left. Unset keeps events in memory only. Processor only: `WebhookLogRecordExporter` rejects it.
+   * left. Unset keeps events in memory only.
    */
   spoolDir?: string;
   /**
    * TOML `spool-max-bytes`: most bytes of undelivered events kept in the spool; beyond it new
-   * events are dropped and counted as overflow. Processor only: `WebhookLogRecordExporter` rejects it.
+   * events are dropped and counted as overflow.
    * @default 67108864
    */
   spoolMaxBytes?: number;

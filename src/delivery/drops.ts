@@ -9,7 +9,8 @@ export function emptyDropCounts(): DropCounts {
   return { discarded: 0, overflow: 0, lossy: 0, gone: 0, 'too-large': 0, invalid: 0, shutdown: 0 };
 }
 
-const EXPLAIN: Record<DropReason, string> = {
+/** What each drop reason means, as reports and export errors say it. */
+export const DROP_EXPLANATIONS: Readonly<Record<DropReason, string>> = {
   discarded: 'older than discard-after, or recovered from the spool and no longer selected',
   overflow: 'queue full',
   lossy: 'failed batch dropped (lossy)',
@@ -58,7 +59,7 @@ export class DropReporter {
     const parts: string[] = [];
     for (const reason of Object.keys(this.unreported) as DropReason[]) {
       const n = this.unreported[reason];
-      if (n > 0) parts.push(`${n} ${reason} (${EXPLAIN[reason]})`);
+      if (n > 0) parts.push(`${n} ${reason} (${DROP_EXPLANATIONS[reason]})`);
       this.unreported[reason] = 0;
     }
     if (parts.length === 0) return;

@@ -1,14 +1,15 @@
 import type { WebhookEvent } from '../records/event.ts';
-
-/** Severity number from which an event counts as an error (OTel ERROR = 17). */
-export const ERROR_SEVERITY = 17;
+import { ERROR_SEVERITY } from '../records/severity.ts';
 
 /**
- * FIFO of accepted events waiting for a batch, with byte accounting. Amortized O(1) push and
- * shift; the backing array is compacted as its head advances.
+ * FIFO of accepted events waiting for a batch, with byte accounting and, beside each event,
+ * its acceptance sequence number (see engine.ts). Amortized O(1) push and shift; the backing
+ * arrays are compacted as their head advances. Methods that remove events return them and,
+ * given a `seqs` array, append their sequence numbers to it, in the same order.
  */
 export class EventQueue {
   private items: WebhookEvent[] = [];
+  private seqs: number[] = [];
   private head = 0;
   /** Sum of the `bytes` of queued events. */
   bytes = 0;
@@ -17,8 +18,9 @@ export class EventQueue {
     return this.items.length - this.head;
   }
 
-  push(event: WebhookEvent): void {
+  push(event: WebhookEvent, seq = 0): void {
     this.items.push(event);
+    this.seqs.push(seq);
     this.bytes += event.bytes;
   }
 
@@ -26,24 +28,27 @@ export class EventQueue {
     return this.items[this.head];
   }
 
+  /** The sequence number of the event at the head, or undefined when empty. */
+  headSeq(): number | undefined {
+    return this.head < this.items.length ? this.seqs[this.head] : undefined;
+  }
+
   /** Removes and returns up to `maxEvents` events totalling at most `maxBytes` (at least one event). */
-  take(maxEvents: number, maxBytes: number): WebhookEvent[] {
-    const batch: WebhookEvent[] = [];
+  take(maxEvents: number, maxBytes: number, seqs?: number[]): WebhookEvent[] {
+    const start = this.head;
     let size = 0;
-    while (batch.length < maxEvents && this.head < this.items.length) {
+    while (this.head - start < maxEvents && this.head < this.items.length) {
       const event = this.items[this.head] as WebhookEvent;
-      if (batch.length > 0 && size + event.bytes > maxBytes) break;
-      batch.push(event);
+      if (this.head > start && size + event.bytes > maxBytes) break;
       size += event.bytes;
       this.head++;
     }
     this.bytes -= size;
-    this.compact();
-    return batch;
+    return this.removed(start, seqs);
   }
 
   /** Removes the events at the head accepted before `cutoff` (epoch ms) and returns them. */
-  dropAcceptedBefore(cutoff: number): WebhookEvent[] {
+  dropAcceptedBefore(cutoff: number, seqs?: number[]): WebhookEvent[] {
     const start = this.head;
     while (this.head < this.items.length) {
       const event = this.items[this.head] as WebhookEvent;
@@ -51,20 +56,19 @@ export class EventQueue {
       this.bytes -= event.bytes;
       this.head++;
     }
-    const dropped = this.head === start ? [] : this.items.slice(start, this.head);
-    this.compact();
-    return dropped;
+    return this.removed(start, seqs);
   }
 
   /**
    * Removes the oldest events until at most `maxEvents` and `maxBytes` remain, taking events
    * below error severity first and error events only when that is not enough. Returns them.
    */
-  shed(maxEvents: number, maxBytes: number): WebhookEvent[] {
+  shed(maxEvents: number, maxBytes: number, seqs?: number[]): WebhookEvent[] {
     if (this.length <= maxEvents && this.bytes <= maxBytes) return [];
     let excessEvents = this.length - maxEvents;
     let excessBytes = this.bytes - maxBytes;
     const kept: WebhookEvent[] = [];
+    const keptSeqs: number[] = [];
     const removed: WebhookEvent[] = [];
     for (let i = this.head; i < this.items.length; i++) {
       const event = this.items[i] as WebhookEvent;
@@ -73,37 +77,44 @@ export class EventQueue {
         excessBytes -= event.bytes;
         this.bytes -= event.bytes;
         removed.push(event);
+        seqs?.push(this.seqs[i] as number);
       } else {
         kept.push(event);
+        keptSeqs.push(this.seqs[i] as number);
       }
     }
     this.items = kept;
+    this.seqs = keptSeqs;
     this.head = 0;
+    const start = this.head;
     while (this.length > maxEvents || (this.bytes > maxBytes && this.length > 0)) {
-      const event = this.items[this.head++] as WebhookEvent;
-      this.bytes -= event.bytes;
-      removed.push(event);
+      this.bytes -= (this.items[this.head++] as WebhookEvent).bytes;
     }
-    this.compact();
+    for (const event of this.removed(start, seqs)) removed.push(event);
     return removed;
   }
 
   /** Removes everything and returns it. */
-  clear(): WebhookEvent[] {
-    const all = this.items.slice(this.head);
-    this.items = [];
-    this.head = 0;
+  clear(seqs?: number[]): WebhookEvent[] {
+    const start = this.head;
+    this.head = this.items.length;
     this.bytes = 0;
-    return all;
+    return this.removed(start, seqs);
   }
 
-  private compact(): void {
+  /** The events from `start` to the head, just removed; compacts the arrays. */
+  private removed(start: number, seqs: number[] | undefined): WebhookEvent[] {
+    const events = this.head === start ? [] : this.items.slice(start, this.head);
+    if (seqs !== undefined) for (let i = start; i < this.head; i++) seqs.push(this.seqs[i] as number);
     if (this.head === this.items.length) {
       this.items = [];
+      this.seqs = [];
       this.head = 0;
     } else if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
+      this.seqs = this.seqs.slice(this.head);
       this.head = 0;
     }
+    return events;
   }
 }

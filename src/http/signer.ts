@@ -12,15 +12,6 @@ export type Signer = (body: Uint8Array, batchId: string, nowMillis: number) => R
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
- * A stable id for a batch: its first event's id and its event count. Equal on every retry of
- * the same batch; each half of a batch split after a 413 gets its own. No `.` in it, as
- * Standard Webhooks asks of `webhook-id`.
- */
-export function batchId(events: readonly { readonly id: string }[]): string {
-  return `${events[0]?.id ?? '0'}-${events.length}`;
-}
-
-/**
  * Signs requests as the webhook is configured: Stalwart's `X-Signature` (HMAC-SHA256 of the
  * body with the key's UTF-8 bytes), or Standard Webhooks' `webhook-id`, `webhook-timestamp`
  * and `webhook-signature` (one `v1,` signature per key). The keys are held by the returned

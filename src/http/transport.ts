@@ -130,8 +130,11 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
   // Network errors name the webhook's own proxy, so that a proxy problem is told from an endpoint one.
   const through = route.kind === 'proxy' ? ` (through proxy ${redactUrl(route.proxy)})` : '';
   const inFlight = new Set<InFlight>();
-  let closed = false;
-  let destroyed = false;
+  /**
+   * `open` → `closed` by close() (requests in flight finish; new ones are refused) →
+   * `destroyed` by destroy() (requests in flight are aborted), also straight from `open`.
+   */
+  let state: 'open' | 'closed' | 'destroyed' = 'open';
   let closing: Promise<void> | undefined;
   let destroying: Promise<void> | undefined;
 
@@ -169,7 +172,7 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
       return classifyResponse(response.statusCode, retryAfter, Date.now());
     } catch (error) {
       if (timedOut) return retryable(`timed out after ${timeoutMillis} ms`);
-      if (destroyed) return retryable('transport closed');
+      if (state === 'destroyed') return retryable('transport closed');
       const message = describeError(error, secretUrls);
       // A proxy refusing the credentials is a configuration problem, retried like other 4xx.
       if (message.startsWith('proxy answered')) return retryable(message, message.startsWith('proxy answered 407'));
@@ -181,7 +184,7 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
 
   return {
     send(body, signatureHeaders) {
-      if (closed) return Promise.resolve(retryable('transport closed'));
+      if (state !== 'open') return Promise.resolve(retryable('transport closed'));
       const controller = new AbortController();
       const done = attempt(body, signatureHeaders, controller);
       const entry: InFlight = { controller, done };
@@ -190,7 +193,7 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
     },
 
     close() {
-      closed = true;
+      if (state === 'open') state = 'closed';
       closing ??= (async () => {
         await Promise.allSettled([...inFlight].map((entry) => entry.done));
         if (destroying !== undefined) return;
@@ -204,8 +207,7 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
     },
 
     destroy() {
-      closed = true;
-      destroyed = true;
+      state = 'destroyed';
       destroying ??= (async () => {
         for (const entry of inFlight) entry.controller.abort();
         try {

@@ -9,6 +9,9 @@ export const LEVEL_SEVERITY: Readonly<Record<WebhookLevel, number>> = {
   error: 17,
 };
 
+/** Severity number from which an event counts as an error: kept longest when a full queue is shed. */
+export const ERROR_SEVERITY: number = LEVEL_SEVERITY.error;
+
 /** Severity number of a level name, or 0 for anything else (such as `disable`). */
 export function levelSeverity(level: string): number {
   return (LEVEL_SEVERITY as Record<string, number>)[level] ?? 0;

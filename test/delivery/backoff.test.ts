@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffMillis, clampRetryAfter, MAX_RETRY_AFTER_MILLIS } from '../../src/delivery/backoff.ts';
+import { backoffMillis } from '../../src/delivery/backoff.ts';
 
 describe('retry backoff', () => {
   it('is never shorter than the throttle window', () => {
@@ -33,20 +33,5 @@ describe('retry backoff', () => {
     assert.ok(Math.min(...delays) >= 100);
     assert.ok(Math.max(...delays) <= 6_400);
     assert.ok(new Set(delays).size > 500, 'not one fixed delay');
-  });
-});
-
-describe('Retry-After clamping', () => {
-  it('keeps a reasonable wait as given', () => {
-    assert.equal(clampRetryAfter(5_000, 300_000), 5_000);
-  });
-
-  it('never waits longer than discard-after or an hour', () => {
-    assert.equal(clampRetryAfter(86_400_000, 300_000), 300_000);
-    assert.equal(clampRetryAfter(86_400_000, 86_400_000), MAX_RETRY_AFTER_MILLIS);
-  });
-
-  it('treats a date in the past as no wait', () => {
-    assert.equal(clampRetryAfter(-5_000, 300_000), 0);
   });
 });

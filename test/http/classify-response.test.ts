@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { classifyResponse, parseRetryAfter } from '../../src/http/classify-response.ts';
+import { classifyResponse } from '../../src/http/classify-response.ts';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 
@@ -78,30 +78,5 @@ describe('classifyResponse', () => {
   test('an unknown status code still gets a message', () => {
     const result = classifyResponse(499, undefined, NOW);
     assert.equal(result.status === 'retryable' && result.message, 'HTTP 499');
-  });
-});
-
-describe('parseRetryAfter', () => {
-  test('delta-seconds become milliseconds', () => {
-    assert.equal(parseRetryAfter('0', NOW), 0);
-    assert.equal(parseRetryAfter(' 120 ', NOW), 120_000);
-  });
-
-  test('the three HTTP-date forms are understood', () => {
-    const in90s = NOW + 90_000;
-    const imf = new Date(in90s).toUTCString();
-    assert.equal(parseRetryAfter(imf, NOW), 90_000);
-    assert.equal(parseRetryAfter('Sunday, 22-Nov-26 10:01:30 GMT', NOW), 90_000);
-    assert.equal(parseRetryAfter('Sun Nov 22 10:01:30 2026', NOW), 90_000);
-  });
-
-  test('a date in the past means retry now', () => {
-    assert.equal(parseRetryAfter('Sun, 22 Nov 2026 09:00:00 GMT', NOW), 0);
-  });
-
-  test('garbage, negative numbers and absent values give undefined', () => {
-    for (const value of [undefined, '', 'soon', '-5', '1.5', '2026-11-22T10:00:30Z', '1 day']) {
-      assert.equal(parseRetryAfter(value, NOW), undefined, `value ${String(value)}`);
-    }
   });
 });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { sign, verifySignature } from '../../src/http/sign.ts';
-import { batchId, createSigner } from '../../src/http/signer.ts';
+import { createSigner } from '../../src/http/signer.ts';
 import { decodeWebhookSecret, secretProblem } from '../../src/http/standard-webhooks.ts';
 
 const secret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
@@ -100,16 +100,5 @@ describe('whsec_ secrets', () => {
     assert.match(secretProblem('whsec_a') ?? '', /valid/);
     assert.match(secretProblem('whsec_dGVz dA==') ?? '', /valid/);
     assert.equal(secretProblem(KEY_A), undefined);
-  });
-});
-
-describe('batch ids', () => {
-  const events = ['101', '102', '103', '104'].map((id) => ({ id }));
-
-  it('are the same for the same batch and differ for each half of a split', () => {
-    assert.equal(batchId(events), batchId([...events]));
-    const ids = [batchId(events), batchId(events.slice(0, 2)), batchId(events.slice(2))];
-    assert.equal(new Set(ids).size, 3);
-    assert.ok(ids.every((id) => !id.includes('.')));
   });
 });

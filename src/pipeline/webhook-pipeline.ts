@@ -1,0 +1,119 @@
+import type { DiagLogger } from '@opentelemetry/api';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { deliverySettings } from '../config/delivery-settings.ts';
+import { warnUnmatchedPatterns, webhookLogger } from '../config/diagnostics.ts';
+import type { ResolvedWebhookOptions } from '../config/options.ts';
+import { redactUrl } from '../config/redact.ts';
+import { describeSource, sourceOf, type ValueSource } from '../config/sources.ts';
+import { DeliveryEngine } from '../delivery/engine.ts';
+import type { DeliveryStats, SettleListener } from '../delivery/outcomes.ts';
+import type { EngineState } from '../delivery/settings.ts';
+import { createSigner } from '../http/signer.ts';
+import { createTransport } from '../http/transport.ts';
+import { compileEventMatcher } from '../records/match.ts';
+import { openSpool } from '../spool/spool.ts';
+import { spoolDirectory } from '../spool/spool-directory.ts';
+import { RecordMapper } from './record-mapper.ts';
+import { signedSender } from './signed-sender.ts';
+
+/**
+ * One webhook's whole pipeline, from resolved options: its logger, selection and mapping of
+ * records into events, and the delivery engine with its transport (behind the signing step)
+ * and spool. The processor and the exporter are thin wrappers around it.
+ *
+ * A disabled webhook (`enable: false`) takes no record and opens no spool; nothing is sent.
+ *
+ * Every field is private (`#`): `util.inspect` and `JSON.stringify` cannot reach the
+ * secrets of the options, the transport's headers or the signing key.
+ */
+export class WebhookPipeline {
+  readonly #options: ResolvedWebhookOptions;
+  readonly #log: DiagLogger;
+  readonly #mapper: RecordMapper;
+  readonly #engine: DeliveryEngine;
+
+  /**
+   * Starts the webhook (validated `options`); `listeners` are told of every outcome (see
+   * outcomes.ts); `sources` say which values came from macros or secrets, never to be logged.
+   */
+  constructor(options: ResolvedWebhookOptions, listeners: readonly SettleListener[] = [], sources: readonly ValueSource[] = []) {
+    this.#options = options;
+    const log = webhookLogger(options.id);
+    this.#log = log;
+    const mapper = new RecordMapper(options, compileEventMatcher(options.events), log);
+    this.#mapper = mapper;
+    const { spoolDir, spoolMaxBytes, url } = options;
+    const spool =
+      spoolDir === undefined || !options.enable
+        ? undefined
+        : openSpool(spoolDirectory(spoolDir, options.id), {
+            maxBytes: spoolMaxBytes,
+            log,
+            destination: url,
+            selects: (event) => mapper.selects(event),
+          });
+    const sender = signedSender(createTransport(options), createSigner(options));
+    this.#engine = new DeliveryEngine({ settings: deliverySettings(options), sender, log, spool, listeners });
+    warnUnmatchedPatterns(options, log, sources);
+    const urlSource = sourceOf(sources, 'url');
+    log.debug(`sending to ${urlSource === undefined ? redactUrl(url) : `the url ${describeSource(urlSource)}`}`);
+  }
+
+  get log(): DiagLogger {
+    return this.#log;
+  }
+
+  /** The engine's lifecycle state (see engine.ts). */
+  get state(): EngineState {
+    return this.#engine.state;
+  }
+
+  /** The sequence number the next accepted record gets. */
+  get nextSeq(): number {
+    return this.#engine.nextSeq;
+  }
+
+  /**
+   * Selects the record, makes it into an event and hands it to the engine; a record the
+   * webhook does not send is skipped, one it cannot take is counted as dropped. A record
+   * this webhook selects always gets a sequence number. Never throws.
+   */
+  offer(record: ReadableLogRecord): void {
+    if (!this.#options.enable) return;
+    const type = this.#mapper.select(record);
+    if (type === undefined) return;
+    const engine = this.#engine;
+    const refusal = engine.refusal();
+    if (refusal !== undefined) {
+      engine.reject(refusal);
+      return;
+    }
+    const mapped = this.#mapper.map(record, type);
+    if (mapped.kind === 'event') engine.enqueue(mapped.event);
+    else engine.reject(mapped.kind, mapped.message);
+  }
+
+  /**
+   * Whether records of this name and severity are wanted (see LogRecordProcessor.enabled):
+   * not once shut down; still after a 410, so that what is emitted then is counted as dropped.
+   */
+  wants(eventName: string | undefined, severityNumber: number | undefined): boolean {
+    const { state } = this.#engine;
+    if (state === 'draining' || state === 'closed' || !this.#options.enable) return false;
+    return this.#mapper.wants(eventName, severityNumber);
+  }
+
+  /** See DeliveryEngine.flush; `shutdown-timeout` unless given. */
+  flush(timeoutMillis: number = this.#options.shutdownTimeoutMillis): Promise<void> {
+    return this.#engine.flush(timeoutMillis);
+  }
+
+  /** See DeliveryEngine.close, within `shutdown-timeout`. */
+  close(): Promise<void> {
+    return this.#engine.close(this.#options.shutdownTimeoutMillis);
+  }
+
+  stats(): DeliveryStats {
+    return this.#engine.stats();
+  }
+}
