@@ -1,13 +1,16 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import { type DeliveryResult, noAnswer } from '../http/delivery-result.ts';
 import type { WebhookEvent } from '../records/event.ts';
+import type { ByteSink } from '../records/event-sink.ts';
 import type { Spool } from '../spool/spool.ts';
 import { AttemptLog } from './attempts.ts';
 import { Backlog } from './backlog.ts';
 import { type Batch, newestAcceptedAt } from './batch.ts';
 import type { DropReason } from './drops.ts';
 import { BatchEncoder } from './encode.ts';
+import { EventStore } from './event-store.ts';
 import { ExitParticipation } from './exit-participation.ts';
+import { EventIntake } from './intake.ts';
 import { keepAliveUntil } from './keep-alive.ts';
 import { DeliveryLedger } from './ledger.ts';
 import type { DeliveryStats } from './outcomes.ts';
@@ -15,14 +18,11 @@ import { retryDecision } from './retry-policy.ts';
 import { SendScheduler } from './scheduler.ts';
 import type { BatchSender, DeliverySettings, EngineParts, EngineState } from './settings.ts';
 
-/** With `lossy`, a full queue is shed down to this share of its caps. */
-const SHED_TO = 0.9;
-
 /**
- * One webhook's delivery engine: a FIFO of accepted events, sent in batches under the throttle
- * window (see scheduler.ts), never two requests at a time, a failed batch kept at the head
- * and retried as the retry policy says (retry-policy.ts), and every outcome accounted
- * (ledger.ts). Knows nothing of OpenTelemetry, HTTP or keys.
+ * One webhook's delivery engine: a FIFO of accepted events, held as bytes (event-store.ts),
+ * sent in batches under the throttle window (see scheduler.ts), never two requests at a time,
+ * a failed batch kept at the head and retried as the retry policy says (retry-policy.ts), and
+ * every outcome accounted (ledger.ts). Knows nothing of OpenTelemetry, HTTP or keys.
  */
 export class DeliveryEngine {
   private current: EngineState = 'running';
@@ -31,7 +31,9 @@ export class DeliveryEngine {
   private readonly log: DiagLogger;
   private readonly spool: Spool | undefined;
   private readonly ledger: DeliveryLedger;
-  private readonly backlog = new Backlog();
+  private readonly store = new EventStore();
+  private readonly backlog = new Backlog(this.store);
+  private readonly intake: EventIntake;
   private readonly scheduler: SendScheduler;
   /** One body buffer, reused: a body is only rewritten after its request has settled. */
   private readonly encoder = new BatchEncoder();
@@ -49,7 +51,9 @@ export class DeliveryEngine {
     this.log = log;
     this.spool = spool;
     this.attempts = new AttemptLog(log);
-    this.ledger = new DeliveryLedger(log, spool, parts.listeners ?? [], () => this.oldestPending());
+    this.ledger = new DeliveryLedger(log, this.store, spool, parts.listeners ?? [], () => this.oldestPending());
+    const { store, backlog, ledger } = this;
+    this.intake = new EventIntake({ settings, log, store, backlog, ledger, spool, state: () => this.current });
     this.scheduler = new SendScheduler(settings.throttleMillis, () => {
       this.sending = this.sendNext().finally(() => {
         this.sending = undefined;
@@ -69,7 +73,7 @@ export class DeliveryEngine {
     if (spool === undefined) return;
     this.ledger.dropAccepted('discarded', spool.unselected);
     if (spool.recovered.length === 0) return;
-    for (const event of spool.recovered) this.backlog.push(event, this.ledger.accept());
+    for (const event of spool.recovered) this.backlog.push(this.store.add(event, this.ledger.accept()));
     log.info(`${spool.recovered.length} events recovered from the spool`);
     this.exit.watch();
     this.arm();
@@ -85,38 +89,38 @@ export class DeliveryEngine {
   }
 
   /**
-   * Why an event would be dropped right away, before it is even made (so that emitting into a
-   * stopped webhook or a full queue costs next to nothing), or undefined when it would be taken.
+   * Why an event would be dropped right away, before it is even written (so that emitting into
+   * a stopped webhook or a full queue costs next to nothing), or undefined when it would be taken.
    */
   refusal(): DropReason | undefined {
-    if (this.current === 'gone') return 'gone';
-    if (this.current !== 'running') return 'shutdown';
-    if (!this.settings.lossy && this.backlog.events >= this.settings.maxQueueEvents) return 'overflow';
-    return undefined;
+    return this.intake.refusal();
   }
 
   /** Counts a record that did not become a queued event as accepted and dropped. */
   reject(reason: DropReason, message?: string): void {
-    if (message !== undefined) this.log.debug(message);
-    this.ledger.dropOne(reason, this.ledger.accept());
+    this.intake.reject(reason, message);
   }
 
-  /** Takes an event for delivery; drops (and counts) it when it cannot be kept. Never throws. */
+  /**
+   * Where the next event is written, straight into the engine's memory (see records/event.ts),
+   * up to the largest event it takes; then {@link commit} the sink, or {@link abort} it.
+   */
+  begin(): ByteSink {
+    return this.intake.begin();
+  }
+
+  abort(sink: ByteSink): void {
+    this.intake.abort(sink);
+  }
+
+  /** Takes the event written into `sink`, accepted at `acceptedAt` (epoch ms), or drops and counts it. Never throws. */
+  commit(sink: ByteSink, type: string, acceptedAt: number, severity: number): void {
+    if (this.intake.commit(sink, type, acceptedAt, severity)) this.queued();
+  }
+
+  /** {@link commit} of an event written elsewhere (its JSON is copied in). Never throws. */
   enqueue(event: WebhookEvent): void {
-    const seq = this.ledger.accept();
-    const s = this.settings;
-    const full = this.backlog.events + 1 > s.maxQueueEvents || this.backlog.bytes + event.bytes > s.maxQueueBytes;
-    const refused = this.admit(event, full);
-    if (refused !== undefined) {
-      this.ledger.dropOne(refused, seq);
-      return;
-    }
-    this.backlog.push(event, seq);
-    // Shed a tenth more than needed, so that a long outage sheds once per many events.
-    if (full)
-      this.ledger.drop('overflow', this.backlog.shed(Math.floor(s.maxQueueEvents * SHED_TO), Math.floor(s.maxQueueBytes * SHED_TO)));
-    this.exit.watch();
-    if (!this.scheduler.armed && this.inFlight === undefined) this.arm();
+    if (this.intake.enqueue(event)) this.queued();
   }
 
   /**
@@ -198,32 +202,26 @@ export class DeliveryEngine {
     this.inFlight = undefined;
     const { counters } = this.ledger;
     counters.holdReports = true;
-    if (batch !== undefined) this.ledger.drop('shutdown', batch, this.attempts.lastFailure);
+    if (batch !== undefined) this.ledger.drop('shutdown', batch.slots, this.attempts.lastFailure);
     this.ledger.drop('shutdown', this.backlog.takeAll(), this.attempts.lastFailure);
     counters.holdReports = false;
   }
 
-  /**
-   * Admits an event about to be queued, writing it to the spool if there is one (it counts as
-   * taken only once on disk), or says why it is dropped instead.
-   */
-  private admit(event: WebhookEvent, full: boolean): DropReason | undefined {
-    if (this.current !== 'running') return this.current === 'gone' ? 'gone' : 'shutdown';
-    if (event.bytes > this.settings.maxQueueBytes) return 'too-large';
-    if (full && !this.settings.lossy) return 'overflow';
-    if (this.spool !== undefined && !this.spool.append(event)) return 'overflow';
-    return undefined;
+  /** An event was queued: the process's end now concerns this webhook, and the next request is due. */
+  private queued(): void {
+    this.exit.watch();
+    if (!this.scheduler.armed && this.inFlight === undefined) this.arm();
   }
 
   private pendingEvents(): number {
-    return this.backlog.events + (this.inFlight?.events.length ?? 0);
+    return this.backlog.events + (this.inFlight?.slots.length ?? 0);
   }
 
   /** The lowest sequence number still pending, or the next one to give when nothing is. */
   private oldestPending(): number {
     const waiting = this.backlog.oldestSeq() ?? this.ledger.nextSeq;
-    const sending = this.inFlight?.seqs[0];
-    return sending === undefined ? waiting : Math.min(sending, waiting);
+    const first = this.inFlight?.slots[0];
+    return first === undefined ? waiting : Math.min(this.store.slots.seq[first] as number, waiting);
   }
 
   /** (Re)arms the timer for the next request, if there is anything to send; a waiting flush skips the throttle window. */
@@ -237,6 +235,7 @@ export class DeliveryEngine {
     if (this.current === 'gone' || this.current === 'closed' || this.inFlight !== undefined) return;
     const cutoff = Date.now() - this.settings.discardAfterMillis;
     this.ledger.drop('discarded', this.backlog.removeAcceptedBefore(cutoff), this.attempts.lastFailure);
+    this.store.compact();
     this.scheduler.starting(this.backlog.events);
     const batch = this.backlog.next(this.settings.maxBatchEvents, this.settings.maxBatchBytes);
     if (batch === undefined) {
@@ -248,7 +247,7 @@ export class DeliveryEngine {
     this.attempts.sent();
     let result: DeliveryResult;
     try {
-      result = await this.sender.send(this.encoder.encode(batch.events), batch.id);
+      result = await this.sender.send(this.encoder.encode(this.store, batch.slots), batch.id);
     } catch (error) {
       result = noAnswer((error as Error).message);
     }
@@ -262,13 +261,19 @@ export class DeliveryEngine {
   /** Applies the outcome of one attempt: delivered, or what the retry policy decides. */
   private apply(batch: Batch, result: DeliveryResult): void {
     if (result.status === 'success') {
-      this.scheduler.delivered(batch.events.length);
+      this.scheduler.delivered(batch.slots.length);
       this.attempts.succeeded();
-      this.ledger.delivered(batch);
+      this.ledger.delivered(batch.slots);
       return;
     }
     const attempt = this.attempts.failed(result.message);
-    const failed = { result, attempt, batchEvents: batch.events.length, newestAcceptedAt: newestAcceptedAt(batch), now: Date.now() };
+    const failed = {
+      result,
+      attempt,
+      batchEvents: batch.slots.length,
+      newestAcceptedAt: newestAcceptedAt(this.store, batch),
+      now: Date.now(),
+    };
     const decision = retryDecision(failed, this.settings);
     this.scheduler.failed(decision.kind === 'retry' || decision.kind === 'drop' ? decision.waitMillis : undefined);
     if (decision.kind === 'stop') {
@@ -277,19 +282,19 @@ export class DeliveryEngine {
     }
     if (decision.kind === 'split') {
       this.backlog.holdSplit(batch);
-      this.log.debug(`${result.message}: batch of ${batch.events.length} split in two`);
+      this.log.debug(`${result.message}: batch of ${batch.slots.length} split in two`);
       return;
     }
     if (decision.kind === 'retry') this.backlog.hold(batch);
-    else this.ledger.drop(decision.reason, batch, result.message);
-    if (result.status === 'retryable') this.attempts.retryable(decision, batch.events.length, this.pendingEvents());
+    else this.ledger.drop(decision.reason, batch.slots, result.message);
+    if (result.status === 'retryable') this.attempts.retryable(decision, batch.slots.length, this.pendingEvents());
   }
 
   /** A 410: the webhook stops for good, everything pending is dropped. */
   private stop(batch: Batch, message: string): void {
     this.current = 'gone';
     this.log.error(`endpoint answered ${message}: webhook stopped, pending events dropped`);
-    this.ledger.drop('gone', batch, message);
+    this.ledger.drop('gone', batch.slots, message);
     this.ledger.drop('gone', this.backlog.takeAll(), message);
     this.scheduler.cancel();
     void this.sender.close();

@@ -1,15 +1,16 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import type { Spool } from '../spool/spool.ts';
-import type { Removed } from './batch.ts';
 import type { DropReason } from './drops.ts';
+import type { EventStore } from './event-store.ts';
 import { FlushWaiters } from './flush-waiters.ts';
 import { DeliveryCounters, type DeliveryOutcome, type SettleListener } from './outcomes.ts';
 
 /**
  * The accounting of one engine. Every accepted item (an event, or a record refused or
  * dropped at once) gets the next sequence number and settles exactly once, delivered or
- * dropped: its events are released from the spool, every listener is told (the counters of
- * `stats()` first), and the flushes that were waiting for it are released.
+ * dropped: its events are released from the spool and from the engine's memory, every
+ * listener is told (the counters of `stats()` first), and the flushes that were waiting for it
+ * are released.
  */
 export class DeliveryLedger {
   readonly counters: DeliveryCounters;
@@ -17,14 +18,22 @@ export class DeliveryLedger {
   private readonly waiters = new FlushWaiters();
   private readonly log: DiagLogger;
   private readonly spool: Spool | undefined;
+  private readonly store: EventStore;
   /** The lowest sequence number still pending, or {@link nextSeq} when nothing is. */
   private readonly oldestPending: () => number;
   private accepted = 0;
   /** Reused for items settled one at a time, so that dropping a record allocates nothing. */
   private readonly one: number[] = [0];
 
-  constructor(log: DiagLogger, spool: Spool | undefined, listeners: readonly SettleListener[], oldestPending: () => number) {
+  constructor(
+    log: DiagLogger,
+    store: EventStore,
+    spool: Spool | undefined,
+    listeners: readonly SettleListener[],
+    oldestPending: () => number,
+  ) {
     this.log = log;
+    this.store = store;
     this.spool = spool;
     this.counters = new DeliveryCounters(log);
     this.listeners = [this.counters, ...listeners];
@@ -61,16 +70,15 @@ export class DeliveryLedger {
     this.waiters.releaseAll();
   }
 
-  delivered(removed: Removed): void {
-    this.spool?.ack(removed.events);
-    this.settle('delivered', removed.seqs);
+  /** The events in `slots`, taken out of the engine, were delivered. */
+  delivered(slots: Int32Array): void {
+    this.settle('delivered', this.release(slots));
   }
 
-  /** Drops events taken out of the engine, releasing them from the spool; `cause` is the failure behind it. */
-  drop(reason: DropReason, removed: Removed, cause?: string): void {
-    if (removed.seqs.length === 0) return;
-    this.spool?.ack(removed.events);
-    this.settle(reason, removed.seqs, cause);
+  /** Drops the events in `slots`, taken out of the engine; `cause` is the failure behind it. */
+  drop(reason: DropReason, slots: Int32Array, cause?: string): void {
+    if (slots.length === 0) return;
+    this.settle(reason, this.release(slots), cause);
   }
 
   /** Drops one item that never was queued. */
@@ -85,6 +93,15 @@ export class DeliveryLedger {
     const seqs = Array.from({ length: count }, (_, i) => this.accepted + i);
     this.accepted += count;
     this.settle(reason, seqs);
+  }
+
+  /** Releases settled events from the spool and the store; returns their sequence numbers. */
+  private release(slots: Int32Array): number[] {
+    const { store } = this;
+    this.spool?.ack(store.ids(slots));
+    const seqs = store.seqs(slots);
+    store.release(slots);
+    return seqs;
   }
 
   private settle(outcome: DeliveryOutcome, seqs: readonly number[], cause?: string): void {

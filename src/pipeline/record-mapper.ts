@@ -2,19 +2,21 @@ import type { DiagLogger } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { integerIdKeys } from '../records/catalog.ts';
-import { EventTooLargeError, toWebhookEvent, type WebhookEvent } from '../records/event.ts';
+import { EventTooLargeError, type WebhookEvent, writeEvent } from '../records/event.ts';
+import type { ByteSink } from '../records/event-sink.ts';
 import type { EventMatcher } from '../records/match.ts';
-import { recordSeverity, selectRecord } from '../records/select.ts';
+import { selectRecord } from '../records/select.ts';
 
-/** A selected record made into an event: the event, or why it could not be (dropped as `invalid` or `too-large`). */
-export type MappedRecord =
-  | { readonly kind: 'event'; readonly event: WebhookEvent }
-  | { readonly kind: 'invalid' | 'too-large'; readonly message: string };
+/** Why a selected record could not be made into an event (it is dropped as `invalid` or `too-large`). */
+export interface MappingFailure {
+  readonly kind: 'invalid' | 'too-large';
+  readonly message: string;
+}
 
 /**
  * Selection and mapping of one webhook, in two steps so that a record is only made into an
  * event once the engine would take it: {@link select} (its event type, or undefined for
- * records this webhook does not send) and {@link map}.
+ * records this webhook does not send) and {@link write}.
  */
 export class RecordMapper {
   private readonly options: ResolvedWebhookOptions;
@@ -40,11 +42,14 @@ export class RecordMapper {
     }
   }
 
-  /** The event of a record selected as `type`. Never throws. */
-  map(record: ReadableLogRecord, type: string): MappedRecord {
+  /**
+   * Writes the event of a record selected as `type` into `sink` (see records/event.ts), its id
+   * made at `now` (epoch ms); returns why it could not be written, or undefined. Never throws.
+   */
+  write(record: ReadableLogRecord, type: string, sink: ByteSink, now: number): MappingFailure | undefined {
     try {
-      const event = toWebhookEvent(record, type, recordSeverity(record, type), integerIdKeys, this.options.maxQueueBytes);
-      return { kind: 'event', event };
+      writeEvent(sink, record, type, integerIdKeys, now);
+      return undefined;
     } catch (error) {
       // Writing a value stops at the webhook's byte and node budgets: such a record is too large, not broken.
       const kind = error instanceof EventTooLargeError ? 'too-large' : 'invalid';

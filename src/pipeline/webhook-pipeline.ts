@@ -11,6 +11,7 @@ import type { EngineState } from '../delivery/settings.ts';
 import { createSigner } from '../http/signer.ts';
 import { createTransport } from '../http/transport.ts';
 import { compileEventMatcher } from '../records/match.ts';
+import { recordSeverity } from '../records/select.ts';
 import { openSpool } from '../spool/spool.ts';
 import { spoolDirectory } from '../spool/spool-directory.ts';
 import { RecordMapper } from './record-mapper.ts';
@@ -88,9 +89,16 @@ export class WebhookPipeline {
       engine.reject(refusal);
       return;
     }
-    const mapped = this.#mapper.map(record, type);
-    if (mapped.kind === 'event') engine.enqueue(mapped.event);
-    else engine.reject(mapped.kind, mapped.message);
+    // The event is written straight into the engine's memory; one that cannot be is dropped.
+    const now = Date.now();
+    const sink = engine.begin();
+    const failure = this.#mapper.write(record, type, sink, now);
+    if (failure === undefined) {
+      engine.commit(sink, type, now, recordSeverity(record, type));
+    } else {
+      engine.abort(sink);
+      engine.reject(failure.kind, failure.message);
+    }
   }
 
   /**

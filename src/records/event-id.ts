@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import type { ByteSink } from './event-sink.ts';
+import { writeLatin1 } from './json-bytes.ts';
 
 /**
  * Event ids: decimal digit strings below 2^64, unique per event and fixed once assigned, so a
@@ -11,24 +13,34 @@ import { randomInt } from 'node:crypto';
 const node = String(randomInt(0, 1000)).padStart(3, '0');
 let last = 0;
 
+/** Digits after the millisecond count: the last three of the microsecond count, then the process digits. */
+const SUFFIX_DIGITS = 6;
 /**
- * The last three digits of the microsecond count followed by the process digits, for each
- * value of those three digits; with the millisecond digits cached below, making an id costs
- * no number formatting within a millisecond.
+ * The {@link SUFFIX_DIGITS} digits for each value of the last three microsecond digits, one
+ * after the other; with the millisecond digits cached below, writing an id costs no number
+ * formatting within a millisecond.
  */
-const SUFFIXES: readonly string[] = Array.from({ length: 1000 }, (_, n) => `${String(n).padStart(3, '0')}${node}`);
+const SUFFIXES = Buffer.from(Array.from({ length: 1000 }, (_, n) => `${String(n).padStart(3, '0')}${node}`).join(''), 'latin1');
 let prefixMillis = -1;
 let prefixText = '';
 
-/** A new id; `now` is the current time in epoch milliseconds. */
-export function nextEventId(now: number = Date.now()): string {
+/** Writes a new id (its digits, unquoted); `now` is the current time in epoch milliseconds. */
+export function writeEventId(sink: ByteSink, now: number): void {
   const micros = now * 1000;
   last = micros > last ? micros : last + 1;
-  if (!Number.isSafeInteger(last) || last < 1000) return `${last}${node}`;
+  if (!Number.isSafeInteger(last) || last < 1000) {
+    writeLatin1(sink, `${last}${node}`);
+    return;
+  }
   const millis = Math.floor(last / 1000);
   if (millis !== prefixMillis) {
     prefixMillis = millis;
     prefixText = String(millis);
   }
-  return prefixText + (SUFFIXES[last - millis * 1000] as string);
+  writeLatin1(sink, prefixText);
+  if (sink.pos + SUFFIX_DIGITS > sink.end) sink.grow(SUFFIX_DIGITS);
+  const buf = sink.buf;
+  let pos = sink.pos;
+  for (let i = (last - millis * 1000) * SUFFIX_DIGITS, end = i + SUFFIX_DIGITS; i < end; i++) buf[pos++] = SUFFIXES[i] as number;
+  sink.pos = pos;
 }

@@ -1,9 +1,11 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { nextEventId } from './event-id.ts';
-import { type IntegerKeys, memberPrefix, spend, type WriteBudget, writeBudget, writeValue } from './json-value.ts';
+import { writeEventId } from './event-id.ts';
+import { ByteSink } from './event-sink.ts';
+import { writeBytes, writeQuoted } from './json-bytes.ts';
+import { hasText, type IntegerKeys, writeMemberPrefix, writeValue } from './json-value.ts';
 import { formatCreatedAt } from './timestamp.ts';
 
-export { EventTooLargeError, MAX_NODES } from './json-value.ts';
+export { EventTooLargeError, MAX_NODES } from './event-sink.ts';
 
 /** One webhook event, serialized once when it is accepted and never changed after. */
 export interface WebhookEvent {
@@ -14,9 +16,9 @@ export interface WebhookEvent {
   readonly acceptedAt: number;
   /** OTel severity number (0 when unknown); error-level events are kept longest when shedding. */
   readonly severity: number;
-  /** `{"id","createdAt","type","data"}` as compact JSON, in that key order. */
-  readonly json: string;
-  /** UTF-8 byte length of `json`. */
+  /** `{"id","createdAt","type","data"}` as compact JSON, in that key order, as UTF-8 bytes. */
+  readonly json: Buffer;
+  /** Byte length of `json`. */
   readonly bytes: number;
 }
 
@@ -41,39 +43,43 @@ const SEMCONV_ALIASES: ReadonlyArray<readonly [otel: string, stalwart: string]> 
 ];
 const ALIASED = new Set(SEMCONV_ALIASES.map(([otel]) => otel));
 
-/** Most distinct event types whose envelope text is remembered, and the longest remembered. */
+/** `{"id":"`: every event starts so, its id's digits right after. */
+const ID_START = Buffer.from('{"id":"', 'latin1');
+const CLOSE = Buffer.from('}}', 'latin1');
+
+/** Most distinct event types whose envelope bytes are remembered, and the longest remembered. */
 const MAX_CACHED_TYPES = 1024;
 const MAX_CACHED_LENGTH = 256;
-const typeTexts = new Map<string, string>();
+const typeTexts = new Map<string, Buffer>();
 
 /** `,"type":<quoted type>,"data":{`, remembered per type. */
-function typeText(type: string): string {
+function typeText(type: string): Buffer {
   let text = typeTexts.get(type);
   if (text === undefined) {
-    text = `,"type":${JSON.stringify(type)},"data":{`;
+    text = Buffer.from(`,"type":${JSON.stringify(type)},"data":{`);
     if (typeTexts.size < MAX_CACHED_TYPES && type.length <= MAX_CACHED_LENGTH) typeTexts.set(type, text);
   }
   return text;
 }
 
-let lastCreatedAt = '';
-let lastCreatedAtText = '';
+let lastCreatedAt: string | undefined;
+let lastCreatedAtText = Buffer.alloc(0);
 
 /**
- * Longest event text written, whatever the queue allows: a little under the longest string
- * the JavaScript engine can make.
+ * Longest event written, whatever the queue allows: a little under the longest string the
+ * JavaScript engine can make, so that any event can still be read back as text.
  */
-export const MAX_EVENT_CHARS: number = 2 ** 28;
+export const MAX_EVENT_BYTES: number = 2 ** 28;
 
 /** `","createdAt":"<timestamp>"`, remembered for the last second formatted. */
-function createdAtText(record: ReadableLogRecord): string {
+function createdAtText(record: ReadableLogRecord): Buffer {
   const createdAt = formatCreatedAt(epochMillis(record));
   if (createdAt === undefined) {
     throw new Error(`record time ${describeHrTime(record.hrTime)} is not a date in the years 0000 to 9999`);
   }
   if (createdAt !== lastCreatedAt) {
     lastCreatedAt = createdAt;
-    lastCreatedAtText = `","createdAt":"${createdAt}"`;
+    lastCreatedAtText = Buffer.from(`","createdAt":"${createdAt}"`, 'latin1');
   }
   return lastCreatedAtText;
 }
@@ -95,96 +101,129 @@ function hasAliasedKey(attributes: Record<string, unknown>): boolean {
 }
 
 /**
- * The members of the `data` object (without braces) when nothing but the attributes can
- * contribute: the common case, with no bookkeeping of which keys were written.
+ * Writes the members of the `data` object (without braces) from the attributes alone, the
+ * `event.name` attribute left out; returns whether any was written. The common case: no
+ * bookkeeping of which keys were written.
  */
-function writeAttributes(attributes: Record<string, unknown>, integerKeys: IntegerKeys, budget: WriteBudget): string {
-  let out = '';
+function writeAttributes(sink: ByteSink, attributes: Record<string, unknown>, integerKeys: IntegerKeys): boolean {
+  let first = true;
   for (const key in attributes) {
     if (key === 'event.name') continue;
-    const text = writeValue(attributes[key], key, integerKeys, 1, undefined, budget);
-    if (text === undefined) continue;
-    spend(budget, key.length + 4);
-    const prefix = memberPrefix(key);
-    out += out === '' ? prefix.first + text : prefix.next + text;
+    const value = attributes[key];
+    if (!hasText(value)) continue;
+    writeMemberPrefix(sink, key, first);
+    first = false;
+    writeValue(sink, value, key, integerKeys, 1, undefined);
   }
-  return out;
+  return !first;
+}
+
+/** The keys written so far into one `data` object, when several sources may give the same key. */
+class Members {
+  first = true;
+  private readonly written = new Set<string>();
+
+  /** Writes `key` unless it was written already or `value` has no text. */
+  add(sink: ByteSink, key: string, value: unknown, integerKeys: IntegerKeys): void {
+    if (!hasText(value) || this.written.has(key)) return;
+    writeMemberPrefix(sink, key, this.first);
+    this.first = false;
+    this.written.add(key);
+    writeValue(sink, value, key, integerKeys, 1, undefined);
+  }
 }
 
 /**
- * The members of the `data` object when semantic-convention aliases or the body add keys:
+ * The members of the `data` object when semantic-convention aliases or a map body add keys:
  * attributes first, then aliases (looked up when the attributes have an aliased key), then
  * body fields, each key written once.
  */
 function writeMerged(
+  sink: ByteSink,
   attributes: Record<string, unknown>,
   body: unknown,
   hasAlias: boolean,
   integerKeys: IntegerKeys,
-  budget: WriteBudget,
-): string {
-  let out = '';
-  const written = new Set<string>();
-  const add = (key: string, value: unknown): void => {
-    if (written.has(key)) return;
-    const text = writeValue(value, key, integerKeys, 1, undefined, budget);
-    if (text === undefined) return;
-    spend(budget, key.length + 4);
-    written.add(key);
-    const prefix = memberPrefix(key);
-    out += out === '' ? prefix.first + text : prefix.next + text;
-  };
+): void {
+  const members = new Members();
   for (const key in attributes) {
     if (key === 'event.name' || ALIASED.has(key)) continue;
-    add(key, attributes[key]);
+    members.add(sink, key, attributes[key], integerKeys);
   }
   if (hasAlias) {
     for (const [otel, stalwart] of SEMCONV_ALIASES) {
       const value = attributes[otel];
-      if (value !== undefined && value !== null) add(stalwart, value);
+      if (value !== undefined && value !== null) members.add(sink, stalwart, value, integerKeys);
     }
   }
   if (typeof body === 'string') {
-    add('details', body);
+    members.add(sink, 'details', body, integerKeys);
   } else if (isMapBody(body)) {
-    for (const [key, value] of Object.entries(body)) add(key, value);
+    for (const [key, value] of Object.entries(body)) members.add(sink, key, value, integerKeys);
   }
-  return out;
 }
 
 function isMapBody(body: unknown): body is object {
   return body !== null && typeof body === 'object' && !Array.isArray(body) && !(body instanceof Uint8Array);
 }
 
-/** The members of the `data` object, from the record's attributes and body. */
-function writeData(record: ReadableLogRecord, integerKeys: IntegerKeys, budget: WriteBudget): string {
+/** Writes the members of the `data` object, from the record's attributes and body. */
+function writeData(sink: ByteSink, record: ReadableLogRecord, integerKeys: IntegerKeys): void {
   const attributes = record.attributes as Record<string, unknown>;
   const body = record.body as unknown;
   const hasAlias = hasAliasedKey(attributes);
-  if (!hasAlias && typeof body !== 'string' && !isMapBody(body)) return writeAttributes(attributes, integerKeys, budget);
-  return writeMerged(attributes, body, hasAlias, integerKeys, budget);
+  if (hasAlias || isMapBody(body)) {
+    writeMerged(sink, attributes, body, hasAlias, integerKeys);
+    return;
+  }
+  const any = writeAttributes(sink, attributes, integerKeys);
+  // A string body is `details`, unless an attribute wrote that key already.
+  if (typeof body === 'string' && !hasText(attributes['details'])) {
+    writeMemberPrefix(sink, 'details', !any);
+    writeQuoted(sink, body);
+  }
 }
 
 /**
- * Copies a log record into a webhook event. Called during `onEmit`, while the record may still
- * change, so everything needed later is serialized here; the record is never modified.
- * Throws {@link EventTooLargeError} once the event would exceed `maxChars` characters or
- * {@link MAX_NODES} values (checked while writing, so the cost stays bounded), and an Error
- * when the record time cannot be written as RFC 3339 (outside the years 0000–9999).
+ * Writes a log record as a webhook event into `sink`, which {@link ByteSink.begin} started:
+ * `{"id","createdAt","type","data"}`, with a new id. Called during `onEmit`, while the record
+ * may still change, so everything needed later is serialized here; the record is never
+ * modified. `now` is when the event is accepted (epoch ms), for its id. Throws
+ * {@link EventTooLargeError} once the event would exceed the sink's limit or {@link MAX_NODES}
+ * values (checked while writing, so the cost stays bounded), and an Error when the record
+ * time cannot be written as RFC 3339 (outside the years 0000–9999).
+ */
+export function writeEvent(sink: ByteSink, record: ReadableLogRecord, type: string, integerKeys: IntegerKeys, now: number): void {
+  const createdAt = createdAtText(record);
+  writeBytes(sink, ID_START);
+  writeEventId(sink, now);
+  writeBytes(sink, createdAt);
+  writeBytes(sink, typeText(type));
+  writeData(sink, record, integerKeys);
+  writeBytes(sink, CLOSE);
+}
+
+/** The id of the event whose JSON starts at `offset` of `buf`. */
+export function eventIdAt(buf: Buffer, offset: number): string {
+  const start = offset + ID_START.length;
+  return buf.toString('latin1', start, buf.indexOf(0x22, start));
+}
+
+/**
+ * A log record as a webhook event on its own (see {@link writeEvent}); `maxBytes` limits its
+ * JSON. The delivery engine writes events into its own memory instead (see delivery/arena.ts).
  */
 export function toWebhookEvent(
   record: ReadableLogRecord,
   type: string,
   severity: number,
   integerKeys: IntegerKeys,
-  maxChars: number = MAX_EVENT_CHARS,
+  maxBytes: number = MAX_EVENT_BYTES,
 ): WebhookEvent {
   const now = Date.now();
-  const createdAt = createdAtText(record);
-  const budget = writeBudget(Math.min(maxChars, MAX_EVENT_CHARS));
-  const data = writeData(record, integerKeys, budget);
-  const id = nextEventId(now);
-  const json = `{"id":"${id}${createdAt}${typeText(type)}${data}}}`;
-  // Measuring the UTF-8 length also flattens the string, so the queue holds it compactly.
-  return { id, type, acceptedAt: now, severity, json, bytes: Buffer.byteLength(json) };
+  const sink = new ByteSink();
+  sink.begin(Math.min(maxBytes, MAX_EVENT_BYTES));
+  writeEvent(sink, record, type, integerKeys, now);
+  const json = sink.copy();
+  return { id: eventIdAt(json, 0), type, acceptedAt: now, severity, json, bytes: json.length };
 }

@@ -1,36 +1,9 @@
+import { type ByteSink, EventTooLargeError, MAX_NODES } from './event-sink.ts';
+import { writeByte, writeBytes, writeLatin1, writeNumber, writeQuoted } from './json-bytes.ts';
 import { rfc3339Seconds } from './timestamp.ts';
 
 /** Deepest nesting written; anything deeper is written as `null`. */
 export const MAX_DEPTH = 16;
-
-/** Most values (of any kind, at any depth) written for one event. */
-export const MAX_NODES = 1_000_000;
-
-/**
- * What writing one event may still spend: values to visit and characters to write. A value
- * built from shared references (`a = [b, b]`, `b = [c, c]`, …) has far more nodes than the
- * memory it takes, so both are counted while writing, never after.
- */
-export interface WriteBudget {
-  nodes: number;
-  chars: number;
-}
-
-/** Thrown when an event would need more than its {@link WriteBudget}. */
-export class EventTooLargeError extends Error {
-  override readonly name = 'EventTooLargeError';
-}
-
-/** A budget of {@link MAX_NODES} values and `maxChars` characters. */
-export function writeBudget(maxChars: number): WriteBudget {
-  return { nodes: MAX_NODES, chars: maxChars };
-}
-
-/** Takes `chars` from the budget; throws once it is spent. */
-export function spend(budget: WriteBudget, chars: number): void {
-  budget.chars -= chars;
-  if (budget.chars < 0) throw new EventTooLargeError('more characters than the event may hold');
-}
 
 /**
  * Keys whose values Stalwart writes as plain JSON integers above 2^53. A string of decimal
@@ -39,22 +12,10 @@ export function spend(budget: WriteBudget, chars: number): void {
  */
 export type IntegerKeys = ReadonlySet<string>;
 
-/** Strings longer than this go straight to `JSON.stringify`, which is fastest on long text. */
-const SCAN_LIMIT = 256;
-
-/**
- * `JSON.stringify(text)`. Short printable-ASCII text without `"` or `\` (almost every attribute
- * value) needs no escaping and is quoted directly, which is cheaper than a call into the JSON
- * serializer.
- */
-export function quoteString(text: string): string {
-  const length = text.length;
-  if (length > SCAN_LIMIT) return JSON.stringify(text);
-  for (let i = 0; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(text);
-  }
-  return `"${text}"`;
+/** Whether a value writes anything: undefined, symbols and functions do not, so their key is omitted. */
+export function hasText(value: unknown): boolean {
+  const type = typeof value;
+  return type !== 'undefined' && type !== 'function' && type !== 'symbol';
 }
 
 /**
@@ -64,26 +25,21 @@ export function quoteString(text: string): string {
 const MAX_CACHED_KEYS = 2048;
 /** Longer keys are quoted on each call, so that the cache never holds much text. */
 const MAX_CACHED_KEY_LENGTH = 256;
+const prefixCache = new Map<string, Buffer>();
 
-/** How a key starts a JSON member: first in its object, or after another member. */
-export interface MemberPrefix {
-  /** `"key":` */
-  readonly first: string;
-  /** `,"key":` */
-  readonly next: string;
-}
-
-const prefixCache = new Map<string, MemberPrefix>();
-
-/** The quoted key and colon that start a member, with and without the comma before it. */
-export function memberPrefix(key: string): MemberPrefix {
+/** `,"key":` as UTF-8 bytes (the comma is left out before the first member). */
+function memberPrefix(key: string): Buffer {
   let prefix = prefixCache.get(key);
   if (prefix === undefined) {
-    const first = `${JSON.stringify(key)}:`;
-    prefix = { first, next: `,${first}` };
+    prefix = Buffer.from(`,${JSON.stringify(key)}:`);
     if (prefixCache.size < MAX_CACHED_KEYS && key.length <= MAX_CACHED_KEY_LENGTH) prefixCache.set(key, prefix);
   }
   return prefix;
+}
+
+/** Writes the quoted key and colon that start a member, after a comma unless it is the `first`. */
+export function writeMemberPrefix(sink: ByteSink, key: string, first: boolean): void {
+  writeBytes(sink, memberPrefix(key), first ? 1 : 0);
 }
 
 /** The largest unsigned 64-bit integer; decimal strings of equal length compare as numbers. */
@@ -102,97 +58,96 @@ function isU64Digits(value: string): boolean {
 }
 
 /**
- * Writes an OTel attribute value (or any JS value) as JSON text, or returns undefined when the
- * value has nothing to write (undefined, symbols, functions), so its key can be omitted.
- * Bytes become standard base64, non-finite numbers `null`, bigints exact integers, Dates
- * RFC 3339 strings (`null` outside the years 0000–9999); cycles and nesting deeper than
- * {@link MAX_DEPTH} are cut to `null`. Every value visited and every character written is taken
- * from `budget`; throws {@link EventTooLargeError} as soon as it is spent.
+ * Writes an OTel attribute value (or any JS value) as JSON; the caller has checked
+ * {@link hasText}. Bytes become standard base64, non-finite numbers `null`, bigints exact
+ * integers, Dates RFC 3339 strings (`null` outside the years 0000–9999); cycles and nesting
+ * deeper than {@link MAX_DEPTH} are cut to `null`. Every value visited is taken from the
+ * sink's `nodes`, and the sink stops at the event's byte limit: both throw
+ * {@link EventTooLargeError} as soon as they are spent, so the cost stays bounded.
  */
 export function writeValue(
+  sink: ByteSink,
   value: unknown,
   key: string | undefined,
   integerKeys: IntegerKeys,
   depth: number,
   ancestors: object[] | undefined,
-  budget: WriteBudget,
-): string | undefined {
-  if (--budget.nodes < 0) throw new EventTooLargeError(`more than ${MAX_NODES} values`);
-  let text: string;
+): void {
+  if (--sink.nodes < 0) throw new EventTooLargeError(`more than ${MAX_NODES} values`);
   switch (typeof value) {
     case 'string':
-      // Checked before quoting, so that a huge string is never copied.
-      spend(budget, value.length);
-      return key !== undefined && integerKeys.has(key) && isU64Digits(value) ? value : quoteString(value);
+      if (key !== undefined && integerKeys.has(key) && isU64Digits(value)) writeLatin1(sink, value);
+      else writeQuoted(sink, value);
+      return;
     case 'number':
-      text = Number.isFinite(value) ? String(value) : 'null';
-      break;
+      writeNumber(sink, value);
+      return;
     case 'boolean':
-      text = value ? 'true' : 'false';
-      break;
+      writeLatin1(sink, value ? 'true' : 'false');
+      return;
     case 'bigint':
-      text = value.toString();
-      break;
+      writeLatin1(sink, value.toString());
+      return;
     case 'object':
-      return value === null ? 'null' : writeObject(value, integerKeys, depth, ancestors, budget);
+      if (value === null) writeLatin1(sink, 'null');
+      else writeObject(sink, value, integerKeys, depth, ancestors);
+      return;
     default:
-      return undefined;
+      writeLatin1(sink, 'null');
   }
-  spend(budget, text.length);
-  return text;
 }
 
-function writeObject(value: object, integerKeys: IntegerKeys, depth: number, ancestors: object[] | undefined, budget: WriteBudget): string {
+function writeObject(sink: ByteSink, value: object, integerKeys: IntegerKeys, depth: number, ancestors: object[] | undefined): void {
   if (value instanceof Uint8Array) {
-    spend(budget, Math.ceil(value.byteLength / 3) * 4 + 2);
-    return `"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"`;
+    // Checked before encoding, so that a huge value is never copied.
+    const length = Math.ceil(value.byteLength / 3) * 4 + 2;
+    if (sink.pos + length > sink.end) sink.grow(length);
+    writeLatin1(sink, `"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"`);
+    return;
   }
   if (value instanceof Date) {
     const text = rfc3339Seconds(value.getTime());
-    return text === undefined ? 'null' : `"${text}"`;
+    writeLatin1(sink, text === undefined ? 'null' : `"${text}"`);
+    return;
   }
-  if (depth >= MAX_DEPTH) return 'null';
   const stack = ancestors ?? [];
-  if (stack.includes(value)) return 'null';
+  if (depth >= MAX_DEPTH || stack.includes(value)) {
+    writeLatin1(sink, 'null');
+    return;
+  }
   stack.push(value);
-  // The brackets; members add their keys and commas as they are written.
-  spend(budget, 2);
-  let out: string;
   if (Array.isArray(value)) {
-    out = '[';
+    writeByte(sink, 0x5b);
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) {
-        spend(budget, 1);
-        out += ',';
-      }
-      out += writeValue(value[i], undefined, integerKeys, depth + 1, stack, budget) ?? 'null';
+      if (i > 0) writeByte(sink, 0x2c);
+      const item: unknown = value[i];
+      if (hasText(item)) writeValue(sink, item, undefined, integerKeys, depth + 1, stack);
+      else writeLatin1(sink, 'null');
     }
-    out += ']';
-  } else if (value instanceof Map) {
-    out = writeEntries(value.entries(), integerKeys, depth, stack, budget);
+    writeByte(sink, 0x5d);
   } else {
-    out = writeEntries(Object.entries(value), integerKeys, depth, stack, budget);
+    writeEntries(sink, value instanceof Map ? value.entries() : Object.entries(value), integerKeys, depth, stack);
   }
   stack.pop();
-  return out;
 }
 
 function writeEntries(
+  sink: ByteSink,
   entries: Iterable<[unknown, unknown]>,
   integerKeys: IntegerKeys,
   depth: number,
   stack: object[],
-  budget: WriteBudget,
-): string {
-  let out = '{';
+): void {
+  writeByte(sink, 0x7b);
+  let first = true;
   for (const [k, v] of entries) {
+    if (!hasText(v)) continue;
     const name = String(k);
-    const text = writeValue(v, name, integerKeys, depth + 1, stack, budget);
-    if (text === undefined) continue;
-    // At least the quotes and the colon, counted before the key is quoted.
-    spend(budget, name.length + 3);
-    if (out.length > 1) out += ',';
-    out += `${JSON.stringify(name)}:${text}`;
+    if (!first) writeByte(sink, 0x2c);
+    first = false;
+    writeQuoted(sink, name);
+    writeByte(sink, 0x3a);
+    writeValue(sink, v, name, integerKeys, depth + 1, stack);
   }
-  return `${out}}`;
+  writeByte(sink, 0x7d);
 }

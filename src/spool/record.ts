@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 import type { WebhookEvent } from '../records/event.ts';
 
@@ -7,30 +8,39 @@ export type SpoolRecord =
   | { readonly kind: 'ack'; readonly ids: readonly string[] };
 
 const TAB = 0x09;
-const NEWLINE = Buffer.from('\n');
+const NEWLINE = 0x0a;
 const CRC_HEX = /^[0-9a-f]{8}$/;
 
-function isWellFormed(text: string): boolean {
-  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
-}
-
-/** `<crc32 of body, 8 hex digits>\t<body>\n`. */
-function line(body: string): Buffer {
-  const data = Buffer.from(body);
-  return Buffer.concat([Buffer.from(`${crc32(data).toString(16).padStart(8, '0')}\t`), data, NEWLINE]);
+/** `<crc32 of body, 8 hex digits>\t<body>\n`, the body being `text` then `bytes`. */
+function line(text: string, bytes?: Uint8Array): Buffer {
+  const head = Buffer.byteLength(text);
+  const size = head + (bytes?.length ?? 0);
+  const out = Buffer.allocUnsafe(9 + size + 1);
+  out.write(text, 9, head, 'utf8');
+  if (bytes !== undefined) out.set(bytes, 9 + head);
+  out.write(
+    crc32(out.subarray(9, 9 + size))
+      .toString(16)
+      .padStart(8, '0'),
+    0,
+    'latin1',
+  );
+  out[8] = TAB;
+  out[9 + size] = NEWLINE;
+  return out;
 }
 
 /**
  * The line that records an accepted event: `A\t[id,acceptedAt,severity,type,bytes]\t<json>`,
- * the event JSON verbatim. JSON that could not be stored verbatim on one UTF-8 line (a raw
- * newline or a lone surrogate) goes escaped as a sixth header element instead.
+ * the event JSON's bytes verbatim. JSON that could not be stored verbatim on one UTF-8 line (a
+ * raw newline, or bytes that are not UTF-8) goes escaped as a sixth header element instead.
  */
 export function encodeAppend(event: WebhookEvent): Buffer {
   const header = [event.id, event.acceptedAt, event.severity, event.type, event.bytes];
-  if (!event.json.includes('\n') && isWellFormed(event.json)) {
-    return line(`A\t${JSON.stringify(header)}\t${event.json}`);
+  if (!event.json.includes(NEWLINE) && isUtf8(event.json)) {
+    return line(`A\t${JSON.stringify(header)}\t`, event.json);
   }
-  return line(`A\t${JSON.stringify([...header, event.json])}`);
+  return line(`A\t${JSON.stringify([...header, event.json.toString('utf8')])}`);
 }
 
 /** The line that marks events as done: `K\t["id",…]`. */
@@ -40,12 +50,13 @@ export function encodeAck(ids: readonly string[]): Buffer {
 
 function toEvent(header: unknown, raw: string | undefined): WebhookEvent | undefined {
   if (!Array.isArray(header)) return undefined;
-  const [id, acceptedAt, severity, type, bytes, escaped] = header as unknown[];
+  const [id, acceptedAt, severity, type, length, escaped] = header as unknown[];
   const json = raw ?? escaped;
   if (header.length !== (raw === undefined ? 6 : 5)) return undefined;
   if (typeof id !== 'string' || typeof type !== 'string' || typeof json !== 'string') return undefined;
-  if (typeof acceptedAt !== 'number' || typeof severity !== 'number' || typeof bytes !== 'number') return undefined;
-  return { id, type, acceptedAt, severity, json, bytes };
+  if (typeof acceptedAt !== 'number' || typeof severity !== 'number' || typeof length !== 'number') return undefined;
+  const bytes = Buffer.from(json, 'utf8');
+  return { id, type, acceptedAt, severity, json: bytes, bytes: bytes.length };
 }
 
 /**

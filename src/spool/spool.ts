@@ -44,8 +44,8 @@ export interface Spool {
   readonly unselected: number;
   /** Writes the event durably (to the OS, synchronously) before returning true; false when maxBytes would be exceeded. Never throws (an I/O error → log + false). */
   append(event: WebhookEvent): boolean;
-  /** Marks events as done (delivered or dropped); their space is reclaimed when whole segments are done. Never throws. */
-  ack(events: readonly WebhookEvent[]): void;
+  /** Marks the events of these ids as done (delivered or dropped); their space is reclaimed when whole segments are done. Never throws. */
+  ack(ids: readonly string[]): void;
   stats(): SpoolStats;
   /** Flushes and releases the lock; the files stay for the next process. */
   close(): void;
@@ -162,16 +162,16 @@ class FileSpool implements Spool {
     return true;
   }
 
-  ack(events: readonly WebhookEvent[]): void {
+  ack(acked: readonly string[]): void {
     if (this.closed) return;
     const ids: string[] = [];
-    for (const event of events) {
-      const entry = this.entries.get(event.id);
+    for (const id of acked) {
+      const entry = this.entries.get(id);
       if (entry === undefined) continue;
-      this.entries.delete(event.id);
+      this.entries.delete(id);
       entry.segment.pending--;
       this.bytes -= entry.recordBytes;
-      ids.push(event.id);
+      ids.push(id);
     }
     for (let i = 0; i < ids.length; i += ACK_CHUNK) {
       try {

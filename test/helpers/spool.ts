@@ -38,7 +38,12 @@ export function open(t: TestContext, dir: string, options: Partial<SpoolOptions>
 export function event(i: number, data = `"n":${i}`, type = 'auth.success'): WebhookEvent {
   const id = `1795000000${String(i).padStart(6, '0')}123`;
   const json = `{"id":"${id}","createdAt":"2026-11-18T11:06:40Z","type":"${type}","data":{${data}}}`;
-  return { id, type, acceptedAt: 1_795_000_000_000 + i, severity: 9, json, bytes: Buffer.byteLength(json) };
+  return { id, type, acceptedAt: 1_795_000_000_000 + i, severity: 9, json: Buffer.from(json), bytes: Buffer.byteLength(json) };
+}
+
+/** The ids of `list`, as the spool acknowledges them. */
+export function ids(list: readonly WebhookEvent[]): string[] {
+  return list.map((e) => e.id);
 }
 
 /** Events number `from` to `to - 1`. */

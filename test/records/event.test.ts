@@ -10,25 +10,25 @@ function record(fields: Partial<ReadableLogRecord> & { attributes?: Record<strin
 }
 
 function data(fields: Parameters<typeof record>[0]): Record<string, unknown> {
-  return JSON.parse(toWebhookEvent(record(fields), 'auth.success', 9, integerIdKeys).json).data;
+  return JSON.parse(toWebhookEvent(record(fields), 'auth.success', 9, integerIdKeys).json.toString()).data;
 }
 
 function dataText(fields: Parameters<typeof record>[0]): string {
-  const json = toWebhookEvent(record(fields), 'auth.success', 9, integerIdKeys).json;
+  const json = toWebhookEvent(record(fields), 'auth.success', 9, integerIdKeys).json.toString();
   return json.slice(json.indexOf('"data":') + 7, -1);
 }
 
 describe('event envelope', () => {
   it('has id, createdAt, type and data in that order, compact', () => {
     const event = toWebhookEvent(record({ attributes: { accountName: 'jane' } }), 'auth.success', 9, integerIdKeys);
-    assert.match(event.json, /^\{"id":"\d+","createdAt":"[^"]+","type":"auth\.success","data":\{"accountName":"jane"\}\}$/);
-    assert.deepEqual(Object.keys(JSON.parse(event.json)), ['id', 'createdAt', 'type', 'data']);
+    assert.match(event.json.toString(), /^\{"id":"\d+","createdAt":"[^"]+","type":"auth\.success","data":\{"accountName":"jane"\}\}$/);
+    assert.deepEqual(Object.keys(JSON.parse(event.json.toString())), ['id', 'createdAt', 'type', 'data']);
   });
 
   it('writes createdAt as whole-second RFC 3339 UTC from the record time', () => {
     const event = toWebhookEvent(record({}), 'auth.success', 9, integerIdKeys);
-    assert.equal(JSON.parse(event.json).createdAt, new Date(1_795_000_000_000).toISOString().replace('.000Z', 'Z'));
-    assert.equal(JSON.parse(event.json).createdAt, '2026-11-18T11:06:40Z');
+    assert.equal(JSON.parse(event.json.toString()).createdAt, new Date(1_795_000_000_000).toISOString().replace('.000Z', 'Z'));
+    assert.equal(JSON.parse(event.json.toString()).createdAt, '2026-11-18T11:06:40Z');
   });
 
   it('gives every event a distinct id of decimal digits below 2^64', () => {
@@ -44,12 +44,12 @@ describe('event envelope', () => {
 
   it('counts the UTF-8 bytes of the serialized event', () => {
     const event = toWebhookEvent(record({ attributes: { details: 'naïve ✓' } }), 'auth.success', 9, integerIdKeys);
-    assert.equal(event.bytes, Buffer.byteLength(event.json, 'utf8'));
+    assert.equal(event.bytes, Buffer.byteLength(event.json.toString(), 'utf8'));
   });
 
   it('escapes the type name as a JSON string', () => {
     const event = toWebhookEvent(record({}), 'custom."quoted"', 9, integerIdKeys);
-    assert.equal(JSON.parse(event.json).type, 'custom."quoted"');
+    assert.equal(JSON.parse(event.json.toString()).type, 'custom."quoted"');
   });
 });
 
@@ -167,7 +167,7 @@ describe('event data from attributes', () => {
     const attributes: Record<string, unknown> = { accountName: 'jane' };
     const event = toWebhookEvent(record({ attributes }), 'auth.success', 9, integerIdKeys);
     attributes.accountName = 'mallory';
-    assert.equal(JSON.parse(event.json).data.accountName, 'jane');
+    assert.equal(JSON.parse(event.json.toString()).data.accountName, 'jane');
   });
 
   it('does not modify the record', () => {
@@ -179,7 +179,7 @@ describe('event data from attributes', () => {
 
 describe('createdAt outside the years RFC 3339 can write', () => {
   const convert = (hrTime: unknown): string =>
-    JSON.parse(toWebhookEvent(record({ hrTime } as never), 'auth.success', 9, integerIdKeys).json).createdAt;
+    JSON.parse(toWebhookEvent(record({ hrTime } as never), 'auth.success', 9, integerIdKeys).json.toString()).createdAt;
 
   it('writes the first second of year 0000 and the last second of year 9999', () => {
     assert.equal(convert([-62_167_219_200, 0]), '0000-01-01T00:00:00Z');
@@ -213,8 +213,8 @@ describe('createdAt outside the years RFC 3339 can write', () => {
 });
 
 describe('values too large to write', () => {
-  const convert = (fields: Parameters<typeof record>[0], maxChars?: number) =>
-    toWebhookEvent(record(fields), 'auth.success', 9, integerIdKeys, maxChars);
+  const convert = (fields: Parameters<typeof record>[0], maxBytes?: number) =>
+    toWebhookEvent(record(fields), 'auth.success', 9, integerIdKeys, maxBytes);
 
   it('stops a body built from shared references after a bounded number of values', () => {
     // 4^14 leaves from 15 arrays: small in memory, endless when written out.
@@ -239,8 +239,9 @@ describe('values too large to write', () => {
     assert.throws(() => convert({ attributes: { contents: new Uint8Array(1_000) } }, 1_000), EventTooLargeError);
   });
 
-  it('writes an event just within the limit', () => {
-    const event = convert({ attributes: { details: 'x'.repeat(900) } }, 1_000);
-    assert.equal(JSON.parse(event.json).data.details.length, 900);
+  it('writes an event just within the limit (its whole JSON, envelope included)', () => {
+    const event = convert({ attributes: { details: 'x'.repeat(850) } }, 1_000);
+    assert.equal(JSON.parse(event.json.toString()).data.details.length, 850);
+    assert.ok(event.bytes <= 1_000);
   });
 });

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { WebhookEvent } from '../../src/records/event.ts';
 import { openSpool, type Spool, WebhookSpoolError } from '../../src/spool/spool.ts';
-import { event, events, open, tempDir } from '../helpers/spool.ts';
+import { event, events, ids, open, tempDir } from '../helpers/spool.ts';
 
 const CHILD = fileURLToPath(new URL('../fixtures/spool-child.ts', import.meta.url));
 
@@ -31,16 +31,18 @@ describe('spool', () => {
     const odd: WebhookEvent[] = [
       event(1, '"text":"tab\\tand \\"quotes\\" and ünïcödé 📬"'),
       { ...event(2), type: 'custom\ttype "quoted"', severity: 0, acceptedAt: 1 },
-      { ...event(3), json: '{"pretty":\n  "json with a raw newline"}', bytes: 44 },
-      { ...event(4), json: '{"lone":"\ud800 surrogate"}', bytes: 27, severity: 21 },
-      { ...event(5), json: '{"raw\ttab":1}', bytes: 13 },
+      { ...event(3), json: Buffer.from('{"pretty":\n  "json with a raw newline"}'), bytes: 39 },
+      { ...event(4), json: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), bytes: 7, severity: 21 },
+      { ...event(5), json: Buffer.from('{"raw\ttab":1}'), bytes: 13 },
     ];
     const first = open(t, dir);
     appendAll(first.spool, odd);
     first.spool.close();
 
     const second = open(t, dir);
-    assert.deepEqual(second.spool.recovered, odd);
+    // Bytes that are not UTF-8 come back as text would: each invalid byte as U+FFFD.
+    const expected = odd.map((e) => (e.id === event(4).id ? { ...e, json: Buffer.from('{"\ufffd":1}'), bytes: 9 } : e));
+    assert.deepEqual(second.spool.recovered, expected);
     assert.equal(second.spool.stats().events, odd.length);
     assert.equal(second.spool.stats().tornRecords, 0);
     assert.deepEqual(second.warnings, []);
@@ -51,8 +53,8 @@ describe('spool', () => {
     const all = events(0, 10);
     const first = open(t, dir);
     appendAll(first.spool, all);
-    first.spool.ack([all[2], all[5], all[9]] as WebhookEvent[]);
-    first.spool.ack([all[0] as WebhookEvent]);
+    first.spool.ack(ids([all[2], all[5], all[9]] as WebhookEvent[]));
+    first.spool.ack(ids([all[0] as WebhookEvent]));
     assert.equal(first.spool.stats().events, 6);
     first.spool.close();
 
@@ -71,7 +73,7 @@ describe('spool', () => {
 
     const second = open(t, dir);
     assert.equal(second.spool.stats().events, 5);
-    second.spool.ack(second.spool.recovered.slice(0, 2));
+    second.spool.ack(ids(second.spool.recovered.slice(0, 2)));
     appendAll(second.spool, [event(5)]);
     second.spool.close();
 
@@ -90,7 +92,7 @@ describe('spool', () => {
     assert.deepEqual(second.spool.recovered, events(0, 300));
     const before = segmentFiles(dir).length;
     assert.ok(before > 5, `${before} segments`);
-    second.spool.ack(second.spool.recovered.slice(0, 150));
+    second.spool.ack(ids(second.spool.recovered.slice(0, 150)));
     assert.ok(segmentFiles(dir).length < before * 0.6, `${segmentFiles(dir).length} of ${before} segments left`);
     second.spool.close();
 
@@ -103,7 +105,7 @@ describe('spool', () => {
     appendAll(spool, events(0, 3));
     const three = spool.stats().bytes;
     assert.ok(three > event(0).bytes * 3, `${three} bytes hold the three events and their headers`);
-    spool.ack([event(1)]);
+    spool.ack(ids([event(1)]));
     assert.equal(spool.stats().events, 2);
     assert.equal(spool.stats().bytes, (three / 3) * 2);
   });
@@ -117,12 +119,12 @@ describe('spool', () => {
     const fullBytes = diskBytes(dir);
     assert.ok(fullSegments > 5, `${fullSegments} segments`);
 
-    spool.ack(all.slice(0, 100));
+    spool.ack(ids(all.slice(0, 100)));
     const halfSegments = segmentFiles(dir).length;
     assert.ok(halfSegments < fullSegments && halfSegments > 1, `${halfSegments} of ${fullSegments} segments left`);
     assert.ok(diskBytes(dir) < fullBytes);
 
-    spool.ack(all.slice(100));
+    spool.ack(ids(all.slice(100)));
     assert.ok(segmentFiles(dir).length <= 2, `${segmentFiles(dir).length} segments left`);
     assert.ok(diskBytes(dir) < 2 * 4096 + 4096, `${diskBytes(dir)} bytes left`);
     spool.close();
@@ -139,7 +141,7 @@ describe('spool', () => {
     for (let i = 1; i <= 2000; i++) {
       const e = event(i);
       appendAll(spool, [e]);
-      spool.ack([e]);
+      spool.ack(ids([e]));
       if (i % 20 === 0) largest = Math.max(largest, diskBytes(dir));
     }
     assert.ok(largest < 4 * segmentBytes, `disk use peaked at ${largest} bytes after ${2000 * stuck.bytes} bytes written`);
@@ -202,7 +204,7 @@ describe('spool', () => {
     assert.equal(first.spool.stats().events, accepted.length);
     assert.equal(first.spool.append(refused), false);
 
-    first.spool.ack([accepted[0] as WebhookEvent]);
+    first.spool.ack(ids([accepted[0] as WebhookEvent]));
     assert.equal(first.spool.append(refused), true);
     first.spool.close();
     assert.deepEqual(open(t, dir).spool.recovered, [...accepted.slice(1), refused]);
@@ -223,7 +225,7 @@ describe('spool', () => {
     appendAll(spool, [event(0)]);
     spool.close();
     assert.equal(spool.append(event(1)), false);
-    spool.ack([event(0)]);
+    spool.ack(ids([event(0)]));
     assert.deepEqual(open(t, dir).spool.recovered, [event(0)]);
   });
 
@@ -251,7 +253,10 @@ describe('spool', () => {
     const printed = stdout
       .split('\n')
       .slice(0, -1)
-      .map((line) => JSON.parse(line) as WebhookEvent);
+      .map((line) => {
+        const printed = JSON.parse(line) as Omit<WebhookEvent, 'json'> & { json: string };
+        return { ...printed, json: Buffer.from(printed.json) };
+      });
     assert.ok(printed.length >= 3000, `${printed.length} events printed before the kill`);
     const { spool, warnings } = open(t, dir);
     assert.deepEqual(spool.recovered.slice(0, printed.length), printed);

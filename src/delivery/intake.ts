@@ -1,0 +1,115 @@
+import type { DiagLogger } from '@opentelemetry/api';
+import { MAX_EVENT_BYTES, type WebhookEvent } from '../records/event.ts';
+import type { ByteSink } from '../records/event-sink.ts';
+import { writeBytes } from '../records/json-bytes.ts';
+import type { Spool } from '../spool/spool.ts';
+import type { Backlog } from './backlog.ts';
+import type { DropReason } from './drops.ts';
+import type { EventStore } from './event-store.ts';
+import type { DeliveryLedger } from './ledger.ts';
+import type { DeliverySettings, EngineState } from './settings.ts';
+
+/** With `lossy`, a full queue is shed down to this share of its caps. */
+const SHED_TO = 0.9;
+
+/** What the intake works with: the engine's parts. */
+export interface IntakeParts {
+  readonly settings: DeliverySettings;
+  readonly log: DiagLogger;
+  readonly store: EventStore;
+  readonly backlog: Backlog;
+  readonly ledger: DeliveryLedger;
+  readonly spool: Spool | undefined;
+  readonly state: () => EngineState;
+}
+
+/**
+ * How events come into an engine: written straight into its store ({@link begin}, then
+ * {@link commit} or {@link abort}), then admitted to the queue, or dropped and counted: a
+ * stopped engine, an event larger than the queue, a full queue (with `lossy`, the queue is
+ * shed instead: the oldest events below error severity first), a full spool. Every event
+ * offered gets a sequence number, taken or not.
+ */
+export class EventIntake {
+  private readonly parts: IntakeParts;
+  /** Most bytes of one event's JSON: larger ones are dropped as `too-large`. */
+  private readonly eventLimit: number;
+
+  constructor(parts: IntakeParts) {
+    this.parts = parts;
+    this.eventLimit = Math.min(parts.settings.maxQueueBytes, MAX_EVENT_BYTES);
+  }
+
+  /** Why an event would be dropped right away, before it is even written, or undefined when it would be taken. */
+  refusal(): DropReason | undefined {
+    const state = this.parts.state();
+    if (state === 'gone') return 'gone';
+    if (state !== 'running') return 'shutdown';
+    const { settings } = this.parts;
+    if (!settings.lossy && this.parts.backlog.events >= settings.maxQueueEvents) return 'overflow';
+    return undefined;
+  }
+
+  /** Counts a record that did not become a queued event as accepted and dropped. */
+  reject(reason: DropReason, message?: string): void {
+    if (message !== undefined) this.parts.log.debug(message);
+    const { ledger } = this.parts;
+    ledger.dropOne(reason, ledger.accept());
+  }
+
+  /** See DeliveryEngine.begin. */
+  begin(): ByteSink {
+    return this.parts.store.begin(this.eventLimit);
+  }
+
+  abort(sink: ByteSink): void {
+    this.parts.store.abort(sink);
+  }
+
+  /** See DeliveryEngine.commit; true when the event was queued. */
+  commit(sink: ByteSink, type: string, acceptedAt: number, severity: number): boolean {
+    const { settings: s, store, backlog, ledger } = this.parts;
+    const seq = ledger.accept();
+    const full = backlog.events + 1 > s.maxQueueEvents || backlog.bytes + sink.length > s.maxQueueBytes;
+    const refused = this.admit(sink, type, acceptedAt, severity, full);
+    if (refused !== undefined) {
+      store.abort(sink);
+      ledger.dropOne(refused, seq);
+      return false;
+    }
+    backlog.push(store.commit(sink, acceptedAt, seq, severity));
+    if (full) {
+      // Shed a tenth more than needed, so that a long outage sheds once per many events.
+      ledger.drop('overflow', backlog.shed(Math.floor(s.maxQueueEvents * SHED_TO), Math.floor(s.maxQueueBytes * SHED_TO)));
+      store.compact();
+    }
+    return true;
+  }
+
+  /** {@link commit} of an event written elsewhere, its JSON copied in. */
+  enqueue(event: WebhookEvent): boolean {
+    const sink = this.begin();
+    try {
+      writeBytes(sink, event.json);
+    } catch {
+      this.abort(sink);
+      this.reject('too-large', `event ${event.id} of ${event.json.length} bytes is larger than the queue takes`);
+      return false;
+    }
+    return this.commit(sink, event.type, event.acceptedAt, event.severity);
+  }
+
+  /**
+   * Admits an event about to be queued, writing it to the spool if there is one (it counts as
+   * taken only once on disk), or says why it is dropped instead.
+   */
+  private admit(sink: ByteSink, type: string, acceptedAt: number, severity: number, full: boolean): DropReason | undefined {
+    const { settings, spool, store } = this.parts;
+    const state = this.parts.state();
+    if (state !== 'running') return state === 'gone' ? 'gone' : 'shutdown';
+    if (sink.length > this.eventLimit) return 'too-large';
+    if (full && !settings.lossy) return 'overflow';
+    if (spool !== undefined && !spool.append(store.pending(sink, type, acceptedAt, severity))) return 'overflow';
+    return undefined;
+  }
+}
