@@ -1,8 +1,9 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { writeEventId } from './event-id.ts';
 import { ByteSink } from './event-sink.ts';
+import { dataKey, SEMCONV_ALIASES } from './data-keys.ts';
 import { writeBytes, writeQuoted } from './json-bytes.ts';
-import { hasText, type IntegerKeys, writeMemberPrefix, writeValue } from './json-value.ts';
+import { hasText, type IntegerKeys, writeValue } from './json-value.ts';
 import { formatCreatedAt } from './timestamp.ts';
 
 export { EventTooLargeError, MAX_NODES } from './event-sink.ts';
@@ -21,27 +22,6 @@ export interface WebhookEvent {
   /** Byte length of `json`. */
   readonly bytes: number;
 }
-
-/**
- * OTel semantic-convention attribute → Stalwart data key, used when the record does not carry
- * the Stalwart key itself.
- */
-const SEMCONV_ALIASES: ReadonlyArray<readonly [otel: string, stalwart: string]> = [
-  ['client.address', 'remoteIp'],
-  ['client.port', 'remotePort'],
-  ['server.address', 'localIp'],
-  ['server.port', 'localPort'],
-  ['user.name', 'accountName'],
-  ['enduser.id', 'accountName'],
-  ['network.peer.address', 'remoteIp'],
-  ['network.peer.port', 'remotePort'],
-  ['network.local.address', 'localIp'],
-  ['network.local.port', 'localPort'],
-  ['url.full', 'url'],
-  ['error.type', 'reason'],
-  ['exception.message', 'reason'],
-];
-const ALIASED = new Set(SEMCONV_ALIASES.map(([otel]) => otel));
 
 /** `{"id":"`: every event starts so, its id's digits right after. */
 const ID_START = Buffer.from('{"id":"', 'latin1');
@@ -94,28 +74,25 @@ function epochMillis(record: ReadableLogRecord): number {
   return seconds * 1000 + Math.floor(nanos / 1e6);
 }
 
-/** Whether the record carries a semantic-convention key that maps to a Stalwart key. */
-function hasAliasedKey(attributes: Record<string, unknown>): boolean {
-  for (const key in attributes) if (ALIASED.has(key)) return true;
-  return false;
-}
-
 /**
  * Writes the members of the `data` object (without braces) from the attributes alone, the
- * `event.name` attribute left out; returns whether any was written. The common case: no
- * bookkeeping of which keys were written.
+ * `event.name` attribute left out: the common case, one pass with no bookkeeping of which keys
+ * were written. Returns -1 when an attribute has a semantic-convention key (the members then
+ * need {@link writeMerged}), else how many members were written.
  */
-function writeAttributes(sink: ByteSink, attributes: Record<string, unknown>, integerKeys: IntegerKeys): boolean {
-  let first = true;
+function writeAttributes(sink: ByteSink, attributes: Record<string, unknown>, integerKeys: IntegerKeys): number {
+  let written = 0;
   for (const key in attributes) {
     if (key === 'event.name') continue;
     const value = attributes[key];
+    const info = dataKey(key, integerKeys);
+    if (info.aliased) return -1;
     if (!hasText(value)) continue;
-    writeMemberPrefix(sink, key, first);
-    first = false;
-    writeValue(sink, value, key, integerKeys, 1, undefined);
+    writeBytes(sink, info.prefix, written === 0 ? 1 : 0);
+    written++;
+    writeValue(sink, value, info.integer, integerKeys, 1, undefined);
   }
-  return !first;
+  return written;
 }
 
 /** The keys written so far into one `data` object, when several sources may give the same key. */
@@ -126,10 +103,11 @@ class Members {
   /** Writes `key` unless it was written already or `value` has no text. */
   add(sink: ByteSink, key: string, value: unknown, integerKeys: IntegerKeys): void {
     if (!hasText(value) || this.written.has(key)) return;
-    writeMemberPrefix(sink, key, this.first);
+    const info = dataKey(key, integerKeys);
+    writeBytes(sink, info.prefix, this.first ? 1 : 0);
     this.first = false;
     this.written.add(key);
-    writeValue(sink, value, key, integerKeys, 1, undefined);
+    writeValue(sink, value, info.integer, integerKeys, 1, undefined);
   }
 }
 
@@ -138,17 +116,13 @@ class Members {
  * attributes first, then aliases (looked up when the attributes have an aliased key), then
  * body fields, each key written once.
  */
-function writeMerged(
-  sink: ByteSink,
-  attributes: Record<string, unknown>,
-  body: unknown,
-  hasAlias: boolean,
-  integerKeys: IntegerKeys,
-): void {
+function writeMerged(sink: ByteSink, attributes: Record<string, unknown>, body: unknown, integerKeys: IntegerKeys): void {
   const members = new Members();
+  let hasAlias = false;
   for (const key in attributes) {
-    if (key === 'event.name' || ALIASED.has(key)) continue;
-    members.add(sink, key, attributes[key], integerKeys);
+    if (key === 'event.name') continue;
+    if (dataKey(key, integerKeys).aliased) hasAlias = true;
+    else members.add(sink, key, attributes[key], integerKeys);
   }
   if (hasAlias) {
     for (const [otel, stalwart] of SEMCONV_ALIASES) {
@@ -171,17 +145,23 @@ function isMapBody(body: unknown): body is object {
 function writeData(sink: ByteSink, record: ReadableLogRecord, integerKeys: IntegerKeys): void {
   const attributes = record.attributes as Record<string, unknown>;
   const body = record.body as unknown;
-  const hasAlias = hasAliasedKey(attributes);
-  if (hasAlias || isMapBody(body)) {
-    writeMerged(sink, attributes, body, hasAlias, integerKeys);
-    return;
+  if (!isMapBody(body)) {
+    const start = sink.pos - sink.start;
+    const nodes = sink.nodes;
+    const written = writeAttributes(sink, attributes, integerKeys);
+    if (written >= 0) {
+      // A string body is `details`, unless an attribute wrote that key already.
+      if (typeof body === 'string' && !hasText(attributes['details'])) {
+        writeBytes(sink, dataKey('details', integerKeys).prefix, written === 0 ? 1 : 0);
+        writeQuoted(sink, body);
+      }
+      return;
+    }
+    // A semantic-convention key: written again, merged.
+    sink.pos = sink.start + start;
+    sink.nodes = nodes;
   }
-  const any = writeAttributes(sink, attributes, integerKeys);
-  // A string body is `details`, unless an attribute wrote that key already.
-  if (typeof body === 'string' && !hasText(attributes['details'])) {
-    writeMemberPrefix(sink, 'details', !any);
-    writeQuoted(sink, body);
-  }
+  writeMerged(sink, attributes, body, integerKeys);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type ByteSink, EventTooLargeError, MAX_NODES } from './event-sink.ts';
-import { writeByte, writeBytes, writeLatin1, writeNumber, writeQuoted } from './json-bytes.ts';
+import { writeByte, writeLatin1, writeNumber, writeQuoted } from './json-bytes.ts';
 import { rfc3339Seconds } from './timestamp.ts';
 
 /** Deepest nesting written; anything deeper is written as `null`. */
@@ -16,30 +16,6 @@ export type IntegerKeys = ReadonlySet<string>;
 export function hasText(value: unknown): boolean {
   const type = typeof value;
   return type !== 'undefined' && type !== 'function' && type !== 'symbol';
-}
-
-/**
- * Most distinct attribute keys whose member prefixes are remembered; later keys are quoted on
- * each call. (Keys inside nested maps are not remembered: they may be data, not names.)
- */
-const MAX_CACHED_KEYS = 2048;
-/** Longer keys are quoted on each call, so that the cache never holds much text. */
-const MAX_CACHED_KEY_LENGTH = 256;
-const prefixCache = new Map<string, Buffer>();
-
-/** `,"key":` as UTF-8 bytes (the comma is left out before the first member). */
-function memberPrefix(key: string): Buffer {
-  let prefix = prefixCache.get(key);
-  if (prefix === undefined) {
-    prefix = Buffer.from(`,${JSON.stringify(key)}:`);
-    if (prefixCache.size < MAX_CACHED_KEYS && key.length <= MAX_CACHED_KEY_LENGTH) prefixCache.set(key, prefix);
-  }
-  return prefix;
-}
-
-/** Writes the quoted key and colon that start a member, after a comma unless it is the `first`. */
-export function writeMemberPrefix(sink: ByteSink, key: string, first: boolean): void {
-  writeBytes(sink, memberPrefix(key), first ? 1 : 0);
 }
 
 /** The largest unsigned 64-bit integer; decimal strings of equal length compare as numbers. */
@@ -59,7 +35,7 @@ function isU64Digits(value: string): boolean {
 
 /**
  * Writes an OTel attribute value (or any JS value) as JSON; the caller has checked
- * {@link hasText}. Bytes become standard base64, non-finite numbers `null`, bigints exact
+ * {@link hasText}. `integer`: the value's key is one of `integerKeys`. Bytes become standard base64, non-finite numbers `null`, bigints exact
  * integers, Dates RFC 3339 strings (`null` outside the years 0000–9999); cycles and nesting
  * deeper than {@link MAX_DEPTH} are cut to `null`. Every value visited is taken from the
  * sink's `nodes`, and the sink stops at the event's byte limit: both throw
@@ -68,7 +44,7 @@ function isU64Digits(value: string): boolean {
 export function writeValue(
   sink: ByteSink,
   value: unknown,
-  key: string | undefined,
+  integer: boolean,
   integerKeys: IntegerKeys,
   depth: number,
   ancestors: object[] | undefined,
@@ -76,7 +52,7 @@ export function writeValue(
   if (--sink.nodes < 0) throw new EventTooLargeError(`more than ${MAX_NODES} values`);
   switch (typeof value) {
     case 'string':
-      if (key !== undefined && integerKeys.has(key) && isU64Digits(value)) writeLatin1(sink, value);
+      if (integer && isU64Digits(value)) writeLatin1(sink, value);
       else writeQuoted(sink, value);
       return;
     case 'number':
@@ -121,7 +97,7 @@ function writeObject(sink: ByteSink, value: object, integerKeys: IntegerKeys, de
     for (let i = 0; i < value.length; i++) {
       if (i > 0) writeByte(sink, 0x2c);
       const item: unknown = value[i];
-      if (hasText(item)) writeValue(sink, item, undefined, integerKeys, depth + 1, stack);
+      if (hasText(item)) writeValue(sink, item, false, integerKeys, depth + 1, stack);
       else writeLatin1(sink, 'null');
     }
     writeByte(sink, 0x5d);
@@ -147,7 +123,7 @@ function writeEntries(
     first = false;
     writeQuoted(sink, name);
     writeByte(sink, 0x3a);
-    writeValue(sink, v, name, integerKeys, depth + 1, stack);
+    writeValue(sink, v, integerKeys.has(name), integerKeys, depth + 1, stack);
   }
   writeByte(sink, 0x7d);
 }
