@@ -1,7 +1,7 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { dataKey, SEMCONV_ALIASES } from './data-keys.ts';
 import { writeEventId } from './event-id.ts';
 import { ByteSink } from './event-sink.ts';
-import { dataKey, SEMCONV_ALIASES } from './data-keys.ts';
 import { writeBytes, writeQuoted } from './json-bytes.ts';
 import { hasText, type IntegerKeys, writeValue } from './json-value.ts';
 import { formatCreatedAt } from './timestamp.ts';
@@ -30,20 +30,9 @@ const CLOSE = Buffer.from('}}', 'latin1');
 /** Most distinct event types whose envelope bytes are remembered, and the longest remembered. */
 const MAX_CACHED_TYPES = 1024;
 const MAX_CACHED_LENGTH = 256;
-const typeTexts = new Map<string, Buffer>();
-
-/** `,"type":<quoted type>,"data":{`, remembered per type. */
-function typeText(type: string): Buffer {
-  let text = typeTexts.get(type);
-  if (text === undefined) {
-    text = Buffer.from(`,"type":${JSON.stringify(type)},"data":{`);
-    if (typeTexts.size < MAX_CACHED_TYPES && type.length <= MAX_CACHED_LENGTH) typeTexts.set(type, text);
-  }
-  return text;
-}
-
-let lastCreatedAt: string | undefined;
-let lastCreatedAtText = Buffer.alloc(0);
+/** Envelope bytes by type, for the `createdAt` text of {@link envelopeSecond}. */
+const envelopes = new Map<string, Buffer>();
+let envelopeSecond: string | undefined;
 
 /**
  * Longest event written, whatever the queue allows: a little under the longest string the
@@ -51,17 +40,25 @@ let lastCreatedAtText = Buffer.alloc(0);
  */
 export const MAX_EVENT_BYTES: number = 2 ** 28;
 
-/** `","createdAt":"<timestamp>"`, remembered for the last second formatted. */
-function createdAtText(record: ReadableLogRecord): Buffer {
+/**
+ * `","createdAt":"<timestamp>","type":<quoted type>,"data":{`: what follows the id, remembered
+ * per type for the last second written (most events of a burst share it).
+ */
+function envelopeText(record: ReadableLogRecord, type: string): Buffer {
   const createdAt = formatCreatedAt(epochMillis(record));
   if (createdAt === undefined) {
     throw new Error(`record time ${describeHrTime(record.hrTime)} is not a date in the years 0000 to 9999`);
   }
-  if (createdAt !== lastCreatedAt) {
-    lastCreatedAt = createdAt;
-    lastCreatedAtText = Buffer.from(`","createdAt":"${createdAt}"`, 'latin1');
+  if (createdAt !== envelopeSecond) {
+    envelopes.clear();
+    envelopeSecond = createdAt;
   }
-  return lastCreatedAtText;
+  let text = envelopes.get(type);
+  if (text === undefined) {
+    text = Buffer.from(`","createdAt":"${createdAt}","type":${JSON.stringify(type)},"data":{`);
+    if (envelopes.size < MAX_CACHED_TYPES && type.length <= MAX_CACHED_LENGTH) envelopes.set(type, text);
+  }
+  return text;
 }
 
 /** `hrTime [seconds, nanoseconds]` as written, whatever it holds. */
@@ -174,11 +171,10 @@ function writeData(sink: ByteSink, record: ReadableLogRecord, integerKeys: Integ
  * time cannot be written as RFC 3339 (outside the years 0000–9999).
  */
 export function writeEvent(sink: ByteSink, record: ReadableLogRecord, type: string, integerKeys: IntegerKeys, now: number): void {
-  const createdAt = createdAtText(record);
+  const envelope = envelopeText(record, type);
   writeBytes(sink, ID_START);
   writeEventId(sink, now);
-  writeBytes(sink, createdAt);
-  writeBytes(sink, typeText(type));
+  writeBytes(sink, envelope);
   writeData(sink, record, integerKeys);
   writeBytes(sink, CLOSE);
 }

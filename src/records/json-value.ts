@@ -21,16 +21,24 @@ export function hasText(value: unknown): boolean {
 /** The largest unsigned 64-bit integer; decimal strings of equal length compare as numbers. */
 const U64_MAX_DIGITS = '18446744073709551615';
 
-/** Whether `value` is `0` or a decimal integer without leading zeros, at most 2^64 - 1. */
-function isU64Digits(value: string): boolean {
+/**
+ * Writes `value` unquoted when it is `0` or a decimal integer without leading zeros, at most
+ * 2^64 - 1 (checked as it is copied); returns false, having written nothing, otherwise.
+ */
+function writeU64Digits(sink: ByteSink, value: string): boolean {
   const length = value.length;
-  if (length === 0 || length > U64_MAX_DIGITS.length) return false;
-  if (value.charCodeAt(0) === 0x30) return length === 1;
+  if (length === 0 || length > U64_MAX_DIGITS.length || (length > 1 && value.charCodeAt(0) === 0x30)) return false;
+  if (length === U64_MAX_DIGITS.length && value > U64_MAX_DIGITS) return false;
+  if (sink.pos + length > sink.end) sink.grow(length);
+  const buf = sink.buf;
+  const start = sink.pos;
   for (let i = 0; i < length; i++) {
     const c = value.charCodeAt(i);
     if (c < 0x30 || c > 0x39) return false;
+    buf[start + i] = c;
   }
-  return length < U64_MAX_DIGITS.length || value <= U64_MAX_DIGITS;
+  sink.pos = start + length;
+  return true;
 }
 
 /**
@@ -52,8 +60,7 @@ export function writeValue(
   if (--sink.nodes < 0) throw new EventTooLargeError(`more than ${MAX_NODES} values`);
   switch (typeof value) {
     case 'string':
-      if (integer && isU64Digits(value)) writeLatin1(sink, value);
-      else writeQuoted(sink, value);
+      if (!integer || !writeU64Digits(sink, value)) writeQuoted(sink, value);
       return;
     case 'number':
       writeNumber(sink, value);
