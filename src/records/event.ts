@@ -67,8 +67,8 @@ function describeHrTime(hrTime: unknown): string {
 }
 
 function epochMillis(record: ReadableLogRecord): number {
-  const [seconds, nanos] = record.hrTime;
-  return seconds * 1000 + Math.floor(nanos / 1e6);
+  const hrTime = record.hrTime;
+  return hrTime[0] * 1000 + Math.floor(hrTime[1] / 1e6);
 }
 
 /**

@@ -90,11 +90,18 @@ export function writeQuoted(sink: ByteSink, text: string): void {
 function writeDigits(buf: Buffer, end: number, value: number): void {
   let n = value;
   let at = end;
-  do {
+  // Above 2^31 - 1 in floating point until the rest fits 32-bit integer arithmetic.
+  while (n > 0x7fff_ffff) {
     const next = Math.floor(n / 10);
     buf[--at] = 0x30 + (n - next * 10);
     n = next;
-  } while (n > 0);
+  }
+  let small = n | 0;
+  do {
+    const next = (small / 10) | 0;
+    buf[--at] = 0x30 + (small - next * 10);
+    small = next;
+  } while (small > 0);
 }
 
 /** How many decimal digits a non-negative integer below 2^32 has. */
