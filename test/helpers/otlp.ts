@@ -91,10 +91,17 @@ export async function startTestGateway(
   receiverOptions: ReceiverOptions = {},
 ): Promise<TestGateway> {
   const receiver = await startReceiver(receiverOptions);
-  const processors = webhooks.map(
-    (webhook, index) => new WebhookLogRecordProcessor({ id: `hook${index}`, url: receiver.url, events: ['*'], ...webhook }),
-  );
-  const gateway = await startGateway({ port: 0, ...options, processors });
+  let processors: WebhookLogRecordProcessor[];
+  let gateway: Gateway;
+  try {
+    processors = webhooks.map(
+      (webhook, index) => new WebhookLogRecordProcessor({ id: `hook${index}`, url: receiver.url, events: ['*'], ...webhook }),
+    );
+    gateway = await startGateway({ port: 0, ...options, processors });
+  } catch (error) {
+    await receiver.close();
+    throw error;
+  }
   return {
     gateway,
     receiver,
