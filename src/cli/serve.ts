@@ -116,22 +116,30 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<numb
   const ticker = summaryMillis > 0 ? setInterval(() => summarize(`last ${summaryMillis / 1000}s`), summaryMillis) : undefined;
   ticker?.unref();
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  const pending = processors.reduce((sum, processor) => sum + processor.stats().pending, 0);
-  err(`${PREFIX}: ${signal}: no longer taking logs; delivering ${pending} pending events (a second signal exits at once)`);
-  const again = (): void => {
+  // Listeners that stay for the whole run (not `once`): the webhooks' own exit handling leaves a
+  // signal to the application only while the application listens for it.
+  let signals = 0;
+  let stopping: (signal: NodeJS.Signals) => void = () => undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      stopping(signal);
+      return;
+    }
     const left = processors.reduce((sum, processor) => sum + processor.stats().pending, 0);
     err(`${PREFIX}: second signal: exiting now with ${left} events not delivered`);
     process.exit(EXIT_FAILURE);
   };
-  process.once('SIGTERM', again).once('SIGINT', again);
+  process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    stopping = resolve;
+  });
+  const pending = processors.reduce((sum, processor) => sum + processor.stats().pending, 0);
+  err(`${PREFIX}: ${signal}: no longer taking logs; delivering ${pending} pending events (a second signal exits at once)`);
   await gateway.shutdown();
   if (ticker !== undefined) clearInterval(ticker);
   summarize('until shutdown');
-  process.off('SIGTERM', again).off('SIGINT', again);
+  process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
   diag.disable();
   return EXIT_OK;
 }
