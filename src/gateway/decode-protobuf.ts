@@ -17,7 +17,6 @@ interface Long {
 type Int64 = Long | number;
 
 interface PbAnyValue {
-  readonly value?: string;
   readonly stringValue: string;
   readonly boolValue: boolean;
   readonly intValue: Int64;
@@ -69,32 +68,29 @@ function signed64(value: Int64): number | bigint {
   return Number.isSafeInteger(n) ? n : BigInt(value.toString());
 }
 
-/** An AnyValue; undefined when it holds no value. */
+const has = Object.hasOwn;
+
+/**
+ * An AnyValue; undefined when it holds no value. The field set is the one own property of the
+ * decoded message (unset fields are defaults on its prototype): tested directly, most common
+ * first, which costs far less than protobufjs's oneof getter.
+ */
 function anyValue(value: PbAnyValue | null | undefined, depth: number): AnyValue | undefined {
   if (value === null || value === undefined) return undefined;
-  switch (value.value) {
-    case 'stringValue':
-      return value.stringValue;
-    case 'boolValue':
-      return value.boolValue;
-    case 'intValue':
-      return signed64(value.intValue) as AnyValue;
-    case 'doubleValue':
-      return value.doubleValue;
-    case 'bytesValue':
-      return value.bytesValue;
-    case 'arrayValue': {
-      if (depth >= MAX_VALUE_DEPTH) return null;
-      const values = value.arrayValue?.values ?? [];
-      const out: AnyValue[] = new Array(values.length);
-      for (let i = 0; i < values.length; i++) out[i] = anyValue(values[i], depth + 1) ?? null;
-      return out;
-    }
-    case 'kvlistValue':
-      return depth >= MAX_VALUE_DEPTH ? null : keyValues(value.kvlistValue?.values ?? [], depth + 1);
-    default:
-      return undefined;
+  if (has(value, 'stringValue')) return value.stringValue;
+  if (has(value, 'intValue')) return signed64(value.intValue) as AnyValue;
+  if (has(value, 'boolValue')) return value.boolValue;
+  if (has(value, 'doubleValue')) return value.doubleValue;
+  if (has(value, 'kvlistValue')) return depth >= MAX_VALUE_DEPTH ? null : keyValues(value.kvlistValue?.values ?? [], depth + 1);
+  if (has(value, 'arrayValue')) {
+    if (depth >= MAX_VALUE_DEPTH) return null;
+    const values = value.arrayValue?.values ?? [];
+    const out: AnyValue[] = new Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = anyValue(values[i], depth + 1) ?? null;
+    return out;
   }
+  if (has(value, 'bytesValue')) return value.bytesValue;
+  return undefined;
 }
 
 function keyValues(list: readonly PbKeyValue[], depth: number): Attributes {

@@ -76,17 +76,20 @@ export function toReadableLogRecord(fields: OtlpLogFields, resource: Resource, s
   if (fields.traceId !== '' && fields.spanId !== '') {
     spanContext = { traceId: fields.traceId, spanId: fields.spanId, traceFlags: fields.flags & 0xff, isRemote: true };
   }
-  return {
+  // One shape for every record, unset fields undefined (as the SDK's getters return them), so
+  // that the processors' reads stay monomorphic.
+  const record = {
     hrTime: toHrTime(time),
     hrTimeObserved: toHrTime(observed),
-    ...(spanContext === undefined ? {} : { spanContext }),
-    ...(fields.severityText === '' ? {} : { severityText: fields.severityText }),
-    ...(fields.severityNumber === 0 ? {} : { severityNumber: fields.severityNumber }),
-    ...(fields.body === undefined ? {} : { body: fields.body }),
-    ...(fields.eventName === '' ? {} : { eventName: fields.eventName }),
+    spanContext,
+    severityText: fields.severityText === '' ? undefined : fields.severityText,
+    severityNumber: fields.severityNumber === 0 ? undefined : fields.severityNumber,
+    body: fields.body,
+    eventName: fields.eventName === '' ? undefined : fields.eventName,
     resource,
     instrumentationScope: scope,
     attributes: fields.attributes,
     droppedAttributesCount: fields.droppedAttributesCount,
   };
+  return record as ReadableLogRecord;
 }

@@ -123,7 +123,7 @@ describe('OTLP records through the gateway', () => {
     assert.deepEqual(JSON.parse(answer.body.toString()), {
       partialSuccess: {
         rejectedLogRecords: '0',
-        errorMessage: 'the request.resource_logs ignored: OTLP/JSON field names are lowerCamelCase',
+        errorMessage: 'resource_logs ignored: OTLP/JSON field names are lowerCamelCase',
       },
     });
   });
