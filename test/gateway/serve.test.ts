@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { verifySignature } from '../../src/http/sign.ts';
 import { deliveryProblems, downUrl, KEY, killChildren, type RequestLine, startReceiverProcess, until } from '../helpers/lifetime.ts';
@@ -94,6 +94,26 @@ describe('otel-webhooks serve', () => {
     if (refused !== undefined) assert.equal(refused.status, 503, 'answered while draining: told to come back');
     assert.deepEqual(await gateway.ended(), { code: 0, signal: null }, gateway.output());
     assert.deepEqual(deliveryProblems(receiver.requests('/hook')), []);
+  });
+
+  it('takes logs only with the token of --token-file, and warns when it listens beyond loopback without one', async () => {
+    const receiver = await startReceiverProcess('ok');
+    const path = config(`${receiver.url}/hook`);
+    const tokenFile = join(dirname(path), 'token');
+    writeFileSync(tokenFile, 'serve-token\n');
+    const gateway = await startServe([path, '--port', '0', '--token-file', tokenFile]);
+    const body = JSON.stringify(jsonRequest([jsonRecord('auth.success')]));
+    assert.equal((await post(`${gateway.url}/v1/logs`, body, { 'content-type': JSON_TYPE })).status, 401);
+    const ok = await post(`${gateway.url}/v1/logs`, body, { 'content-type': JSON_TYPE, authorization: 'Bearer serve-token' });
+    assert.equal(ok.status, 200);
+    assert.doesNotMatch(gateway.output(), /warning/);
+    gateway.process.kill('SIGTERM');
+    assert.equal((await gateway.ended()).code, 0);
+
+    const open = await startServe([path, '--port', '0', '--host', '0.0.0.0']);
+    await open.waitFor(/warning: listening on 0\.0\.0\.0 without --token or --client-ca/);
+    open.process.kill('SIGTERM');
+    assert.equal((await open.ended()).code, 0);
   });
 
   it('killed with events in its spool, delivers them after a restart', async () => {
