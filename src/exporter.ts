@@ -4,7 +4,6 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import { resolveExporterOptions } from './config/exporter-options.ts';
 import type { ResolvedWebhookOptions, WebhookOptions } from './config/options.ts';
 import { inspectAs, redactOptions } from './config/redacted-options.ts';
-import { resolveWebhookOptions } from './config/resolve-options.ts';
 import { sourcesOf } from './config/sources.ts';
 import { ExportCompletions } from './pipeline/export-completions.ts';
 import { WebhookPipeline } from './pipeline/webhook-pipeline.ts';
