@@ -45,6 +45,7 @@ export function assertProcessorMatches(snapshot: MetricsSnapshot, stats: Deliver
   assert.deepEqual(plus(snapshot.errors(PROCESSED), snapshot.errors(EXPORTED)), dropsByErrorType(stats), 'dropped');
   const queued = snapshot.sum(QUEUE_SIZE);
   const inflight = snapshot.sum(INFLIGHT);
+  assert.ok(queued >= 0 && inflight >= 0, `queued ${queued}, in flight ${inflight}`);
   assert.equal(snapshot.sum(PROCESSED) + queued, stats.accepted, 'accepted');
   assert.equal(snapshot.succeeded(PROCESSED), snapshot.sum(EXPORTED) + inflight, 'sent');
   assert.equal(queued + inflight, stats.pending, 'pending');
@@ -56,4 +57,5 @@ export function assertExporterMatches(snapshot: MetricsSnapshot, stats: Delivery
   assert.deepEqual(snapshot.errors(EXPORTED), dropsByErrorType(stats), 'dropped');
   assert.equal(snapshot.points(PROCESSED).length, 0, 'an exporter processes nothing');
   assert.equal(snapshot.sum(INFLIGHT), stats.pending, 'pending');
+  assert.equal(snapshot.sum(EXPORTED), stats.accepted - stats.pending, 'settled');
 }

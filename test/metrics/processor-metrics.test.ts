@@ -111,6 +111,7 @@ describe('WebhookLogRecordProcessor self-observability metrics', () => {
     assert.equal(r.requests.length, 2);
     assert.deepEqual(after.errors(EXPORTED), {});
     assert.equal(after.succeeded(EXPORTED), 5);
+    assert.equal(after.succeeded(PROCESSED), 5, 'a retry is not processed again');
     const [operation, ...more] = after.histograms(DURATION);
     assert.equal(more.length, 0);
     assert.equal(operation?.value.count, 1);
