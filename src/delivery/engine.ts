@@ -10,7 +10,7 @@ import { BatchEncoder } from './encode.ts';
 import { ExitParticipation } from './exit-participation.ts';
 import { keepAliveUntil } from './keep-alive.ts';
 import { DeliveryLedger } from './ledger.ts';
-import type { DeliveryStats } from './outcomes.ts';
+import type { AttemptListener, DeliveryStats } from './outcomes.ts';
 import { retryDecision } from './retry-policy.ts';
 import { SendScheduler } from './scheduler.ts';
 import type { BatchSender, DeliverySettings, EngineParts, EngineState } from './settings.ts';
@@ -40,6 +40,7 @@ export class DeliveryEngine {
   /** The request in flight, settled once its outcome has been applied. */
   private sending: Promise<void> | undefined;
   private readonly attempts: AttemptLog;
+  private readonly attemptListener: AttemptListener | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(parts: EngineParts) {
@@ -49,6 +50,7 @@ export class DeliveryEngine {
     this.log = log;
     this.spool = spool;
     this.attempts = new AttemptLog(log);
+    this.attemptListener = parts.attemptListener;
     this.ledger = new DeliveryLedger(log, spool, parts.listeners ?? [], () => this.oldestPending());
     this.scheduler = new SendScheduler(settings.throttleMillis, () => {
       this.sending = this.sendNext().finally(() => {
@@ -246,6 +248,7 @@ export class DeliveryEngine {
     }
     this.inFlight = batch;
     this.attempts.sent();
+    this.attemptListener?.onSend(batch.seqs);
     let result: DeliveryResult;
     try {
       result = await this.sender.send(this.encoder.encode(batch.events), batch.id);
@@ -255,6 +258,7 @@ export class DeliveryEngine {
     // At process exit the batch may have been abandoned (and counted) meanwhile.
     if (this.inFlight !== batch) return;
     this.inFlight = undefined;
+    this.attemptListener?.onResult(batch.seqs, result);
     this.apply(batch, result);
     this.arm();
   }

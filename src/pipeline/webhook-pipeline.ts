@@ -6,7 +6,7 @@ import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
 import { describeSource, sourceOf, type ValueSource } from '../config/sources.ts';
 import { DeliveryEngine } from '../delivery/engine.ts';
-import type { DeliveryStats, SettleListener } from '../delivery/outcomes.ts';
+import type { AttemptListener, DeliveryStats, SettleListener } from '../delivery/outcomes.ts';
 import type { EngineState } from '../delivery/settings.ts';
 import { createSigner } from '../http/signer.ts';
 import { createTransport } from '../http/transport.ts';
@@ -34,9 +34,15 @@ export class WebhookPipeline {
 
   /**
    * Starts the webhook (validated `options`); `listeners` are told of every outcome (see
-   * outcomes.ts); `sources` say which values came from macros or secrets, never to be logged.
+   * outcomes.ts); `sources` say which values came from macros or secrets, never to be logged;
+   * `attemptListener` is told of every request (see outcomes.ts).
    */
-  constructor(options: ResolvedWebhookOptions, listeners: readonly SettleListener[] = [], sources: readonly ValueSource[] = []) {
+  constructor(
+    options: ResolvedWebhookOptions,
+    listeners: readonly SettleListener[] = [],
+    sources: readonly ValueSource[] = [],
+    attemptListener?: AttemptListener,
+  ) {
     this.#options = options;
     const log = webhookLogger(options.id);
     this.#log = log;
@@ -53,7 +59,7 @@ export class WebhookPipeline {
             selects: (event) => mapper.selects(event),
           });
     const sender = signedSender(createTransport(options), createSigner(options));
-    this.#engine = new DeliveryEngine({ settings: deliverySettings(options), sender, log, spool, listeners });
+    this.#engine = new DeliveryEngine({ settings: deliverySettings(options), sender, log, spool, listeners, attemptListener });
     warnUnmatchedPatterns(options, log, sources);
     const urlSource = sourceOf(sources, 'url');
     log.debug(`sending to ${urlSource === undefined ? redactUrl(url) : `the url ${describeSource(urlSource)}`}`);
