@@ -18,7 +18,8 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../helpers/otlp.ts';
-import { eventsOf, sleep } from '../helpers/pipeline.ts';
+import { eventsOf } from '../helpers/pipeline.ts';
+import { waitUntil } from '../helpers/poll.ts';
 
 /** `count` auth.success records as an OTLP/JSON body, their `n` attributes from `first`. */
 function records(first: number, count: number, extra: Record<string, string> = {}): string {
@@ -28,13 +29,7 @@ function records(first: number, count: number, extra: Record<string, string> = {
 
 const send = (t: TestGateway, body: string) => post(t.logsUrl, body, { 'content-type': JSON_TYPE });
 
-async function until(check: () => boolean, what: string, timeoutMillis = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMillis;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+const until = (check: () => boolean, what: string, timeoutMillis = 10_000): Promise<void> => waitUntil(check, timeoutMillis, what);
 
 function delivered(t: TestGateway): string[] {
   return t.receiver.requests.flatMap((request) => eventsOf(request.body).map((event) => String(event.data.n)));

@@ -8,6 +8,7 @@ import {
   MetricReader,
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { waitUntil } from './poll.ts';
 
 /** A reader the test collects from when it wants to, as a pull exporter would. */
 class CollectingReader extends MetricReader {
@@ -91,10 +92,6 @@ export function testMetrics(): { provider: MeterProvider; collect: () => Promise
 }
 
 /** Resolves once `check()` holds; rejects after `timeoutMillis`. */
-export async function until(check: () => boolean, timeoutMillis = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMillis;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+export function until(check: () => boolean, timeoutMillis = 5_000): Promise<void> {
+  return waitUntil(check, timeoutMillis);
 }

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { CLI_MAIN } from './cli.ts';
+import { becomesTrue } from './poll.ts';
 
 const SENDER = join(import.meta.dirname, '..', 'fixtures', 'gateway', 'otlp-sender.mjs');
 
@@ -56,14 +57,10 @@ function start(args: readonly string[]): Child {
     process: child,
     output: () => text,
     async waitFor(pattern, timeoutMillis = 15_000) {
-      const deadline = performance.now() + timeoutMillis;
-      for (;;) {
-        const match = pattern.exec(text);
-        if (match !== null) return match;
-        if (done) throw new Error(`exited before printing ${pattern}:\n${text}`);
-        if (performance.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${text}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await becomesTrue(() => pattern.test(text) || done, timeoutMillis);
+      const match = pattern.exec(text);
+      if (match !== null) return match;
+      throw new Error(`${done ? 'exited before printing' : 'timed out waiting for'} ${pattern}:\n${text}`);
     },
     ended(timeoutMillis = 30_000) {
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMillis);
