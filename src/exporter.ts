@@ -4,8 +4,9 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import { resolveExporterOptions } from './config/exporter-options.ts';
 import type { ResolvedWebhookOptions, WebhookOptions } from './config/options.ts';
 import { inspectAs, redactOptions } from './config/redacted-options.ts';
-import { resolveWebhookOptions } from './config/resolve-options.ts';
 import { sourcesOf } from './config/sources.ts';
+import type { DeliveryStats } from './delivery/outcomes.ts';
+import { ExporterMetrics } from './metrics/exporter-metrics.ts';
 import { ExportCompletions } from './pipeline/export-completions.ts';
 import { WebhookPipeline } from './pipeline/webhook-pipeline.ts';
 
@@ -29,6 +30,7 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
   readonly #view: ResolvedWebhookOptions;
   readonly #completions: ExportCompletions;
   readonly #pipeline: WebhookPipeline;
+  readonly #metrics: ExporterMetrics | undefined;
 
   static {
     // What `util.inspect` and `console.log` show: the id and the redacted options.
@@ -41,7 +43,12 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
     this.#options = resolved;
     this.#view = redactOptions(resolved);
     this.#completions = new ExportCompletions(resolved.id);
-    this.#pipeline = new WebhookPipeline(resolved, [this.#completions], sourcesOf(options));
+    const provider = resolved.enable ? resolved.selfObsMeterProvider : undefined;
+    const metrics = provider === undefined ? undefined : new ExporterMetrics(resolved, provider);
+    this.#metrics = metrics;
+    const listeners = metrics === undefined ? [this.#completions] : [this.#completions, metrics];
+    this.#pipeline = new WebhookPipeline(resolved, listeners, sourcesOf(options), metrics);
+    metrics?.watch(() => this.#pipeline.nextSeq);
   }
 
   /** The validated options, as a frozen copy with its secrets shown as `***`. */
@@ -60,8 +67,10 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
       return;
     }
     const group = this.#completions.open(pipeline.nextSeq, resultCallback);
+    const operation = this.#metrics?.open(pipeline.nextSeq);
     for (const record of logs) pipeline.offer(record);
     this.#completions.seal(group, pipeline.nextSeq);
+    if (operation !== undefined) this.#metrics?.seal(operation, pipeline.nextSeq);
   }
 
   /** Resolves when the events of the exports so far are delivered or dropped, or after `shutdownTimeout`. Never rejects. */
@@ -76,6 +85,12 @@ export class WebhookLogRecordExporter implements LogRecordExporter {
   async shutdown(): Promise<void> {
     await this.#pipeline.close();
     this.#completions.failAll('not delivered before shutdown; the events stay in the spool for the next start');
+    this.#metrics?.close();
+  }
+
+  /** Counters of this webhook: pending, delivered, requests, drops by reason (as the processor's). */
+  stats(): DeliveryStats {
+    return this.#pipeline.stats();
   }
 
   /** What `JSON.stringify` writes: the id and the redacted options. */

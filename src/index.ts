@@ -7,6 +7,7 @@ export type {
   WebhookAuthOptions,
   WebhookLevel,
   WebhookOptions,
+  WebhookOverrides,
   WebhookSignatureScheme,
   WebhookTlsOptions,
   WebhookTlsVersion,

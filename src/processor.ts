@@ -6,6 +6,7 @@ import { inspectAs, redactOptions } from './config/redacted-options.ts';
 import { resolveWebhookOptions } from './config/resolve-options.ts';
 import { sourcesOf } from './config/sources.ts';
 import type { DeliveryStats } from './delivery/outcomes.ts';
+import { ProcessorMetrics } from './metrics/processor-metrics.ts';
 import { WebhookPipeline } from './pipeline/webhook-pipeline.ts';
 
 /**
@@ -20,6 +21,7 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
   readonly #options: ResolvedWebhookOptions;
   readonly #view: ResolvedWebhookOptions;
   readonly #pipeline: WebhookPipeline;
+  readonly #metrics: ProcessorMetrics | undefined;
 
   static {
     // What `util.inspect` and `console.log` show: the id and the redacted options.
@@ -34,7 +36,11 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
     const resolved = resolveWebhookOptions(options);
     this.#options = resolved;
     this.#view = redactOptions(resolved);
-    this.#pipeline = new WebhookPipeline(resolved, [], sourcesOf(options));
+    const provider = resolved.enable ? resolved.selfObsMeterProvider : undefined;
+    const metrics = provider === undefined ? undefined : new ProcessorMetrics(resolved, provider);
+    this.#metrics = metrics;
+    this.#pipeline = new WebhookPipeline(resolved, metrics === undefined ? [] : [metrics], sourcesOf(options), metrics);
+    metrics?.watch(() => this.#pipeline.nextSeq);
   }
 
   /**
@@ -74,7 +80,9 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
    * Never rejects.
    */
   shutdown(): Promise<void> {
-    return this.#pipeline.close();
+    const closed = this.#pipeline.close();
+    const metrics = this.#metrics;
+    return metrics === undefined ? closed : closed.then(() => metrics.close());
   }
 
   /** Counters of this webhook: pending, delivered, requests, drops by reason. */

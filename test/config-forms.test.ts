@@ -27,7 +27,7 @@ const RECORDS = [
 /** Runs the records through the processors `config` makes and returns what the receiver got. */
 async function deliver(config: string, url: string, requests: RecordedRequest[]): Promise<RecordedRequest[]> {
   const before = requests.length;
-  const provider = new LoggerProvider({ processors: createWebhookProcessors(config.replaceAll('RECEIVER_URL', url), { env }) });
+  const provider = new LoggerProvider({ processors: createWebhookProcessors(config.replaceAll('RECEIVER_URL', url), {}, { env }) });
   const logger = provider.getLogger('forms');
   for (const record of RECORDS) logger.emit({ ...record, timestamp: new Date('2026-11-22T10:05:14Z') });
   await provider.shutdown();

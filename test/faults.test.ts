@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
-import { eventsOf, pipeline, sleep } from './helpers/pipeline.ts';
+import { eventsOf, pipeline } from './helpers/pipeline.ts';
+import { waitUntil } from './helpers/poll.ts';
 import type { Receiver } from './helpers/receiver.ts';
 import { receivers } from './helpers/receivers.ts';
 
 const receiver = receivers();
 
-async function until(condition: () => boolean, timeoutMillis = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMillis;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
+const until = (condition: () => boolean, timeoutMillis = 8_000): Promise<void> => waitUntil(condition, timeoutMillis);
 
 function deliveredNs(r: Receiver): unknown[] {
   return r.requests.flatMap((q) => eventsOf(q.body).map((e) => e.data.n));

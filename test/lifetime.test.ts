@@ -143,17 +143,22 @@ describe('what cannot be delivered is reported, and the process still ends', { c
     assert.ok(hasExitReport(`${last.stdout}\n${last.stderr}`, EVENTS), `no report of ${EVENTS} undelivered events\n${describeRun(last)}`);
   });
 
-  it("SIGTERM with the application's own handler: its handler decides (shutdown, exit code 7)", async () => {
-    const r = receiver('slow');
-    const path = '/esm-app-sigterm.mjs/slow';
-    const { child, done } = run('esm-app-sigterm.mjs', `${r.url}${path}`);
-    assert.ok(await until(() => r.requests(path).length > 0, 10_000), 'the request never reached the receiver');
-    child.kill('SIGTERM');
-    const ended = await done;
-    await until(() => deliveryProblems(r.requests(path)).length === 0, SETTLE_MILLIS);
-    assert.deepEqual([...exitProblems(ended, 7), ...deliveryProblems(r.requests(path))], [], describeRun(ended));
-    assert.ok(ended.stdout.includes('"done"'), describeRun(ended));
-  });
+  for (const [how, env] of [
+    ['process.on', {}],
+    ['process.once', { LISTEN_ONCE: '1' }],
+  ] as const) {
+    it(`SIGTERM with the application's own handler (${how}): its handler decides (shutdown, exit code 7)`, async () => {
+      const r = receiver('slow');
+      const path = `/esm-app-sigterm.mjs/slow/${how}`;
+      const { child, done } = run('esm-app-sigterm.mjs', `${r.url}${path}`, env);
+      assert.ok(await until(() => r.requests(path).length > 0, 10_000), 'the request never reached the receiver');
+      child.kill('SIGTERM');
+      const ended = await done;
+      await until(() => deliveryProblems(r.requests(path)).length === 0, SETTLE_MILLIS);
+      assert.deepEqual([...exitProblems(ended, 7), ...deliveryProblems(r.requests(path))], [], describeRun(ended));
+      assert.ok(ended.stdout.includes('"done"'), describeRun(ended));
+    });
+  }
 
   it('an idle processor does not keep the process alive', async () => {
     const r = receiver('ok');

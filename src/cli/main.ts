@@ -4,6 +4,7 @@ import { WebhookSpoolError } from '../spool/errors.ts';
 import { wantsHelp } from './args.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
 import type { CliIo } from './output.ts';
+import { SERVE_USAGE } from './serve-usage.ts';
 import { CHECK_USAGE, DEMO_USAGE, EVENTS_USAGE, LISTEN_USAGE, MAIN_USAGE, SEND_USAGE } from './usage.ts';
 
 type Run = (args: readonly string[], io: CliIo) => Promise<number>;
@@ -24,6 +25,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['check', { usage: CHECK_USAGE, load: async () => (await import('./check.ts')).runCheck }],
   ['listen', { usage: LISTEN_USAGE, load: async () => (await import('./listen.ts')).runListen }],
   ['send', { usage: SEND_USAGE, load: async () => (await import('./send.ts')).runSend }],
+  ['serve', { usage: SERVE_USAGE, load: async () => (await import('./serve.ts')).runServe }],
   ['events', { usage: EVENTS_USAGE, load: async () => (await import('./events.ts')).runEvents }],
   ['demo', { usage: DEMO_USAGE, load: async () => runDemoCommand }],
 ]);

@@ -4,12 +4,13 @@
 export const MAIN_USAGE: string = `Usage: otel-webhooks <command> [options]
 
 Stalwart-compatible webhooks from an OpenTelemetry logs pipeline: check a config, test
-against a local receiver, send events, look up event types.
+against a local receiver, send events, run an OTLP gateway, look up event types.
 
 Commands:
   check <config>                       validate a config and show what each webhook will do
   listen [--port N] [options]          run a receiver that verifies and prints what arrives
   send <config> [events.ndjson]        deliver NDJSON events through the configured webhooks
+  serve <config> [--port N] [options]  run a gateway: OTLP/HTTP logs in, webhooks out
   events [pattern...] [--json]         list catalog event types a pattern selects
   demo                                 run the example config against embedded receivers
 

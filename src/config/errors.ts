@@ -10,7 +10,7 @@ export type WebhookConfigErrorCode =
   | 'ERR_WEBHOOK_RESERVED_HEADER'
   | 'ERR_WEBHOOK_INVALID_PATTERN'
   | 'ERR_WEBHOOK_UNKNOWN_KEY'
-  /** No longer thrown: the exporter honours every option. Kept so that code naming it still compiles. */
+  /** An option where it does not apply: a configuration option (or `env`) in `createWebhookProcessors` overrides. */
   | 'ERR_WEBHOOK_UNSUPPORTED_OPTION'
   | 'ERR_WEBHOOK_DUPLICATE_ID'
   | 'ERR_WEBHOOK_MACRO'

@@ -1,4 +1,4 @@
-import type { WebhookOptions } from './options.ts';
+import type { WebhookOptions, WebhookOverrides } from './options.ts';
 import { levenshtein } from './suggest.ts';
 
 const OPTION_KEY_SET: Readonly<Record<keyof WebhookOptions, true>> = {
@@ -34,7 +34,13 @@ const OPTION_KEY_SET: Readonly<Record<keyof WebhookOptions, true>> = {
   eventType: true,
   ca: true,
   deliverOnExit: true,
+  selfObsMeterProvider: true,
 };
+
+const OVERRIDE_KEY_SET: Readonly<Record<keyof WebhookOverrides, true>> = { eventType: true, ca: true, selfObsMeterProvider: true };
+
+/** The code-only options (no TOML or registry form): the keys `createWebhookProcessors` overrides may hold. */
+export const OVERRIDE_KEYS: readonly string[] = Object.freeze(Object.keys(OVERRIDE_KEY_SET));
 
 /** Every key of {@link WebhookOptions}: the names a code options object may use. The record above makes the type checker insist on every key. */
 export const OPTION_KEYS: readonly string[] = Object.freeze(Object.keys(OPTION_KEY_SET));

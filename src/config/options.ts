@@ -1,3 +1,4 @@
+import type { MeterProvider } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 
 /** Minimum severity names accepted by `level`. */
@@ -207,7 +208,16 @@ export interface WebhookOptions {
   eventType?: (record: ReadableLogRecord) => string | undefined;
   /** Code only: extra trusted CA certificates (PEM) for `https:` endpoints. */
   ca?: string | readonly string[];
+  /**
+   * Code only: where the webhook reports its own `otel.sdk.*` metrics (records processed,
+   * queue size and capacity, records in flight and exported, export durations), named as the
+   * SDK's processors and exporters name the option. Unset: no metrics, at no cost.
+   */
+  selfObsMeterProvider?: MeterProvider;
 }
+
+/** The code-only options: those `createWebhookProcessors` applies to every webhook of a configuration. */
+export type WebhookOverrides = Pick<WebhookOptions, 'eventType' | 'ca' | 'selfObsMeterProvider'>;
 
 /** A webhook's options after validation: complete, with every default applied, frozen. */
 export interface ResolvedWebhookOptions {
@@ -244,6 +254,7 @@ export interface ResolvedWebhookOptions {
   readonly spoolMaxBytes: number;
   readonly eventType: ((record: ReadableLogRecord) => string | undefined) | undefined;
   readonly ca: readonly string[] | undefined;
+  readonly selfObsMeterProvider: MeterProvider | undefined;
 }
 
 /** Fresh defaults of every optional setting. */

@@ -1,4 +1,5 @@
-import type { InspectOptions, inspect } from 'node:util';
+import { type InspectOptions, inspect } from 'node:util';
+import type { MeterProvider } from '@opentelemetry/api';
 import type { ResolvedWebhookOptions } from './options.ts';
 import { redactHeaderValue, redactUrl } from './redact.ts';
 
@@ -10,7 +11,8 @@ export const REDACTED = '***';
  * secret replaced by `***`: the signature key (each key of a list), the credentials of
  * `Authorization` (`Basic ***`, `Bearer ***`), the values of credential-like headers, the
  * user and password of the URL and of the proxy, and the TLS private key. Everything else
- * (id, events, durations, limits, certificates, file paths) is as configured.
+ * (id, events, durations, limits, certificates, file paths) is as configured. A meter
+ * provider is shown as `[MeterProvider]`: its internals are not options (and may not serialize).
  */
 export function redactOptions(options: ResolvedWebhookOptions): ResolvedWebhookOptions {
   const { authorization, signatureKey, proxy, tls } = options;
@@ -29,6 +31,18 @@ export function redactOptions(options: ResolvedWebhookOptions): ResolvedWebhookO
     tls: tls === undefined ? undefined : Object.freeze({ ...tls, key: tls.key === undefined ? undefined : REDACTED }),
     authorization: authorization === undefined ? undefined : scheme === authorization ? REDACTED : `${scheme} ${REDACTED}`,
     headers: Object.freeze(headers),
+    selfObsMeterProvider: meterProviderView(options.selfObsMeterProvider),
+  });
+}
+
+/** The provider behind a stand-in that prints (and serializes) as `[MeterProvider]`. */
+function meterProviderView(provider: MeterProvider | undefined): MeterProvider | undefined {
+  if (provider === undefined) return undefined;
+  const label = '[MeterProvider]';
+  return Object.freeze({
+    getMeter: (...args: Parameters<MeterProvider['getMeter']>) => provider.getMeter(...args),
+    toJSON: () => label,
+    [inspect.custom]: () => label,
   });
 }
 

@@ -10,6 +10,7 @@ import { resolveHeaders } from './resolve-headers.ts';
 import {
   isFunction,
   isLevel,
+  isMeterProvider,
   optional,
   rejectUnknownKeys,
   requiredString,
@@ -86,6 +87,13 @@ export function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions 
     spoolMaxBytes: resolveInteger(input, 'spoolMaxBytes', 65_536, defaults.spoolMaxBytes, locate),
     eventType,
     ca: resolveCa(input['ca'], locate('ca')),
+    selfObsMeterProvider: optional(
+      input['selfObsMeterProvider'],
+      locate('selfObsMeterProvider'),
+      isMeterProvider,
+      'a MeterProvider',
+      false,
+    ),
   });
 }
 

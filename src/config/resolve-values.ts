@@ -38,6 +38,11 @@ export function isFunction(value: unknown): value is NonNullable<ResolvedWebhook
   return typeof value === 'function';
 }
 
+/** An object with a `getMeter` method, as `@opentelemetry/api`'s `MeterProvider` has. */
+export function isMeterProvider(value: unknown): value is NonNullable<ResolvedWebhookOptions['selfObsMeterProvider']> {
+  return typeof value === 'object' && value !== null && typeof (value as { getMeter?: unknown }).getMeter === 'function';
+}
+
 /** `undefined`, or a value that passes `check`; `secret` values are described, never shown. */
 export function optional<T>(value: unknown, place: Place, check: (v: unknown) => v is T, expected: string, secret: boolean): T | undefined {
   if (value === undefined || check(value)) return value;

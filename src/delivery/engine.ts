@@ -1,19 +1,16 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import { type DeliveryResult, noAnswer } from '../http/delivery-result.ts';
-import type { WebhookEvent } from '../records/event.ts';
-import type { ByteSink } from '../records/event-sink.ts';
 import type { Spool } from '../spool/spool.ts';
 import { AttemptLog } from './attempts.ts';
 import { Backlog } from './backlog.ts';
 import { type Batch, newestAcceptedAt } from './batch.ts';
-import type { DropReason } from './drops.ts';
 import { BatchEncoder } from './encode.ts';
 import { EventStore } from './event-store.ts';
 import { ExitParticipation } from './exit-participation.ts';
 import { EventIntake } from './intake.ts';
 import { keepAliveUntil } from './keep-alive.ts';
 import { DeliveryLedger } from './ledger.ts';
-import type { DeliveryStats } from './outcomes.ts';
+import type { AttemptListener, DeliveryStats } from './outcomes.ts';
 import { retryDecision } from './retry-policy.ts';
 import { SendScheduler } from './scheduler.ts';
 import type { BatchSender, DeliverySettings, EngineParts, EngineState } from './settings.ts';
@@ -33,7 +30,8 @@ export class DeliveryEngine {
   private readonly ledger: DeliveryLedger;
   private readonly store = new EventStore();
   private readonly backlog = new Backlog(this.store);
-  private readonly intake: EventIntake;
+  /** How events come in: written into the store, then queued or dropped (see intake.ts). */
+  readonly intake: EventIntake;
   private readonly scheduler: SendScheduler;
   /** One body buffer, reused: a body is only rewritten after its request has settled. */
   private readonly encoder = new BatchEncoder();
@@ -42,6 +40,7 @@ export class DeliveryEngine {
   /** The request in flight, settled once its outcome has been applied. */
   private sending: Promise<void> | undefined;
   private readonly attempts: AttemptLog;
+  private readonly attemptListener: AttemptListener | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(parts: EngineParts) {
@@ -51,9 +50,11 @@ export class DeliveryEngine {
     this.log = log;
     this.spool = spool;
     this.attempts = new AttemptLog(log);
+    this.attemptListener = parts.attemptListener;
     this.ledger = new DeliveryLedger(log, this.store, spool, parts.listeners ?? [], () => this.oldestPending());
     const { store, backlog, ledger } = this;
-    this.intake = new EventIntake({ settings, log, store, backlog, ledger, spool, state: () => this.current });
+    const queued = (): void => this.queued();
+    this.intake = new EventIntake({ settings, log, store, backlog, ledger, spool, state: () => this.current, queued });
     this.scheduler = new SendScheduler(settings.throttleMillis, () => {
       this.sending = this.sendNext().finally(() => {
         this.sending = undefined;
@@ -86,41 +87,6 @@ export class DeliveryEngine {
   /** The sequence number the next accepted item gets (see ledger.ts). */
   get nextSeq(): number {
     return this.ledger.nextSeq;
-  }
-
-  /**
-   * Why an event would be dropped right away, before it is even written (so that emitting into
-   * a stopped webhook or a full queue costs next to nothing), or undefined when it would be taken.
-   */
-  refusal(): DropReason | undefined {
-    return this.intake.refusal();
-  }
-
-  /** Counts a record that did not become a queued event as accepted and dropped. */
-  reject(reason: DropReason, message?: string): void {
-    this.intake.reject(reason, message);
-  }
-
-  /**
-   * Where the next event is written, straight into the engine's memory (see records/event.ts),
-   * up to the largest event it takes; then {@link commit} the sink, or {@link abort} it.
-   */
-  begin(): ByteSink {
-    return this.intake.begin();
-  }
-
-  abort(sink: ByteSink): void {
-    this.intake.abort(sink);
-  }
-
-  /** Takes the event written into `sink`, accepted at `acceptedAt` (epoch ms), or drops and counts it. Never throws. */
-  commit(sink: ByteSink, type: string, acceptedAt: number, severity: number): void {
-    if (this.intake.commit(sink, type, acceptedAt, severity)) this.queued();
-  }
-
-  /** {@link commit} of an event written elsewhere (its JSON is copied in). Never throws. */
-  enqueue(event: WebhookEvent): void {
-    if (this.intake.enqueue(event)) this.queued();
   }
 
   /**
@@ -245,6 +211,9 @@ export class DeliveryEngine {
     }
     this.inFlight = batch;
     this.attempts.sent();
+    // The batch's sequence numbers, for a listener of attempts only.
+    const seqs = this.attemptListener === undefined ? [] : this.store.seqs(batch.slots);
+    this.attemptListener?.onSend(seqs);
     let result: DeliveryResult;
     try {
       result = await this.sender.send(this.encoder.encode(this.store, batch.slots), batch.id);
@@ -254,6 +223,7 @@ export class DeliveryEngine {
     // At process exit the batch may have been abandoned (and counted) meanwhile.
     if (this.inFlight !== batch) return;
     this.inFlight = undefined;
+    this.attemptListener?.onResult(seqs, result);
     this.apply(batch, result);
     this.arm();
   }

@@ -21,6 +21,8 @@ export interface IntakeParts {
   readonly ledger: DeliveryLedger;
   readonly spool: Spool | undefined;
   readonly state: () => EngineState;
+  /** An event was queued. */
+  readonly queued: () => void;
 }
 
 /**
@@ -40,7 +42,10 @@ export class EventIntake {
     this.eventLimit = Math.min(parts.settings.maxQueueBytes, MAX_EVENT_BYTES);
   }
 
-  /** Why an event would be dropped right away, before it is even written, or undefined when it would be taken. */
+  /**
+   * Why an event would be dropped right away, before it is even written (so that emitting into
+   * a stopped webhook or a full queue costs next to nothing), or undefined when it would be taken.
+   */
   refusal(): DropReason | undefined {
     const state = this.parts.state();
     if (state === 'gone') return 'gone';
@@ -57,17 +62,24 @@ export class EventIntake {
     ledger.dropOne(reason, ledger.accept());
   }
 
-  /** See DeliveryEngine.begin. */
+  /**
+   * Where the next event is written, straight into the engine's memory (see records/event.ts),
+   * up to the largest event it takes; then {@link commit} the sink, or {@link abort} it.
+   */
   begin(): ByteSink {
     return this.parts.store.begin(this.eventLimit);
   }
 
+  /** Forgets the event being written into `sink` (it could not be written). */
   abort(sink: ByteSink): void {
     this.parts.store.abort(sink);
   }
 
-  /** See DeliveryEngine.commit; true when the event was queued. */
-  commit(sink: ByteSink, type: string, acceptedAt: number, severity: number): boolean {
+  /**
+   * Takes the event written into `sink`, accepted at `acceptedAt` (epoch ms), or drops and
+   * counts it; `type` is what the spool records. Never throws.
+   */
+  commit(sink: ByteSink, type: string, acceptedAt: number, severity: number): void {
     const { settings: s, store, backlog, ledger } = this.parts;
     const seq = ledger.accept();
     const full = backlog.events + 1 > s.maxQueueEvents || backlog.bytes + sink.length > s.maxQueueBytes;
@@ -75,7 +87,7 @@ export class EventIntake {
     if (refused !== undefined) {
       store.abort(sink);
       ledger.dropOne(refused, seq);
-      return false;
+      return;
     }
     backlog.push(store.commit(sink, acceptedAt, seq, severity));
     if (full) {
@@ -83,20 +95,20 @@ export class EventIntake {
       ledger.drop('overflow', backlog.shed(Math.floor(s.maxQueueEvents * SHED_TO), Math.floor(s.maxQueueBytes * SHED_TO)));
       store.compact();
     }
-    return true;
+    this.parts.queued();
   }
 
-  /** {@link commit} of an event written elsewhere, its JSON copied in. */
-  enqueue(event: WebhookEvent): boolean {
+  /** {@link commit} of an event written elsewhere (recovered, or made on its own), its JSON copied in. Never throws. */
+  enqueue(event: WebhookEvent): void {
     const sink = this.begin();
     try {
       writeBytes(sink, event.json);
     } catch {
       this.abort(sink);
       this.reject('too-large', `event ${event.id} of ${event.json.length} bytes is larger than the queue takes`);
-      return false;
+      return;
     }
-    return this.commit(sink, event.type, event.acceptedAt, event.severity);
+    this.commit(sink, event.type, event.acceptedAt, event.severity);
   }
 
   /**

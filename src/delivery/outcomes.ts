@@ -1,4 +1,5 @@
 import type { DiagLogger } from '@opentelemetry/api';
+import type { DeliveryResult } from '../http/delivery-result.ts';
 import { type DropCounts, type DropReason, DropReporter } from './drops.ts';
 
 /** How an accepted item ended: delivered (a 2xx answered its request), or dropped for a reason. */
@@ -18,6 +19,17 @@ export interface SettleListener {
    * `cause` is the message of the failed attempt that led to a drop, when there was one.
    */
   onSettled(outcome: DeliveryOutcome, seqs: readonly number[], cause: string | undefined): void;
+}
+
+/**
+ * Told of each request the engine makes (a metrics recorder): before it is sent, and of its
+ * result before the engine applies it (so before the items it carried settle). Optional, like
+ * the listeners above; the same rules apply: no throwing, no calls back, no keeping `seqs`,
+ * the batch's sequence numbers in ascending order, the same on every retry of the batch.
+ */
+export interface AttemptListener {
+  onSend(seqs: readonly number[]): void;
+  onResult(seqs: readonly number[], result: DeliveryResult): void;
 }
 
 /** A snapshot of one webhook's delivery. */

@@ -62,7 +62,9 @@ Object.defineProperty(onSignal, OWN_LISTENER, { value: true });
 function install(): void {
   process.on('beforeExit', onBeforeExit);
   process.on('exit', onExit);
-  for (const signal of EXIT_SIGNALS) process.on(signal, onSignal);
+  // First in line: Node removes a `process.once` listener before calling it, so a listener
+  // that ran after the application's own `once` handler would no longer see it.
+  for (const signal of EXIT_SIGNALS) process.prependListener(signal, onSignal);
 }
 
 function uninstall(): void {

@@ -1,7 +1,7 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import type { DeliveryResult } from '../http/delivery-result.ts';
 import type { Spool } from '../spool/spool.ts';
-import type { SettleListener } from './outcomes.ts';
+import type { AttemptListener, SettleListener } from './outcomes.ts';
 import type { RetrySettings } from './retry-policy.ts';
 
 /** What the delivery engine needs to know of a webhook's options (with those of the retry policy). */
@@ -52,4 +52,6 @@ export interface EngineParts {
   readonly spool?: Spool | undefined;
   /** Told of every outcome, after the counters of `stats()`. */
   readonly listeners?: readonly SettleListener[];
+  /** Told of every request and its result. */
+  readonly attemptListener?: AttemptListener | undefined;
 }

@@ -6,7 +6,7 @@ import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
 import { describeSource, sourceOf, type ValueSource } from '../config/sources.ts';
 import { DeliveryEngine } from '../delivery/engine.ts';
-import type { DeliveryStats, SettleListener } from '../delivery/outcomes.ts';
+import type { AttemptListener, DeliveryStats, SettleListener } from '../delivery/outcomes.ts';
 import type { EngineState } from '../delivery/settings.ts';
 import { createSigner } from '../http/signer.ts';
 import { createTransport } from '../http/transport.ts';
@@ -35,9 +35,15 @@ export class WebhookPipeline {
 
   /**
    * Starts the webhook (validated `options`); `listeners` are told of every outcome (see
-   * outcomes.ts); `sources` say which values came from macros or secrets, never to be logged.
+   * outcomes.ts); `sources` say which values came from macros or secrets, never to be logged;
+   * `attemptListener` is told of every request (see outcomes.ts).
    */
-  constructor(options: ResolvedWebhookOptions, listeners: readonly SettleListener[] = [], sources: readonly ValueSource[] = []) {
+  constructor(
+    options: ResolvedWebhookOptions,
+    listeners: readonly SettleListener[] = [],
+    sources: readonly ValueSource[] = [],
+    attemptListener?: AttemptListener,
+  ) {
     this.#options = options;
     const log = webhookLogger(options.id);
     this.#log = log;
@@ -54,7 +60,7 @@ export class WebhookPipeline {
             selects: (event) => mapper.selects(event),
           });
     const sender = signedSender(createTransport(options), createSigner(options));
-    this.#engine = new DeliveryEngine({ settings: deliverySettings(options), sender, log, spool, listeners });
+    this.#engine = new DeliveryEngine({ settings: deliverySettings(options), sender, log, spool, listeners, attemptListener });
     warnUnmatchedPatterns(options, log, sources);
     const urlSource = sourceOf(sources, 'url');
     log.debug(`sending to ${urlSource === undefined ? redactUrl(url) : `the url ${describeSource(urlSource)}`}`);
@@ -83,21 +89,21 @@ export class WebhookPipeline {
     if (!this.#options.enable) return;
     const type = this.#mapper.select(record);
     if (type === undefined) return;
-    const engine = this.#engine;
-    const refusal = engine.refusal();
+    const intake = this.#engine.intake;
+    const refusal = intake.refusal();
     if (refusal !== undefined) {
-      engine.reject(refusal);
+      intake.reject(refusal);
       return;
     }
     // The event is written straight into the engine's memory; one that cannot be is dropped.
     const now = Date.now();
-    const sink = engine.begin();
+    const sink = intake.begin();
     const failure = this.#mapper.write(record, type, sink, now);
     if (failure === undefined) {
-      engine.commit(sink, type, now, recordSeverity(record, type));
+      intake.commit(sink, type, now, recordSeverity(record, type));
     } else {
-      engine.abort(sink);
-      engine.reject(failure.kind, failure.message);
+      intake.abort(sink);
+      intake.reject(failure.kind, failure.message);
     }
   }
 

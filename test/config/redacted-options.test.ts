@@ -5,7 +5,6 @@ import { deliverySettings } from '../../src/config/delivery-settings.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { redactOptions } from '../../src/config/redacted-options.ts';
 import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
-import { sign } from '../../src/http/sign.ts';
 
 const base: WebhookOptions = { id: 'ops', url: 'https://hooks.example.org/x', events: ['*'] };
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createNoopMeter } from '@opentelemetry/api';
 import { WebhookConfigError } from '../../src/config/errors.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
@@ -92,6 +93,7 @@ describe('options in code are as strict as TOML keys', () => {
       spoolMaxBytes: 65_536,
       eventType: () => undefined,
       ca: 'PEM',
+      selfObsMeterProvider: { getMeter: () => createNoopMeter() },
     };
     const resolved = resolveWebhookOptions(options);
     assert.equal(resolved.timeoutMillis, 5_000);

@@ -31,7 +31,7 @@ describe('batch ids', () => {
     };
     const engine = new DeliveryEngine({ settings: deliverySettings(options), sender, log: diag });
     for (let n = 0; n < 4; n++) {
-      engine.enqueue(
+      engine.intake.enqueue(
         toWebhookEvent(
           { eventName: 'auth.success', hrTime: [1_795_000_000, 0], attributes: { n } } as never,
           'auth.success',

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from './poll.ts';
 
 /** The CLI entry point, run from source with the Node running the tests. */
 export const CLI_MAIN: string = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -88,14 +89,6 @@ export interface Listener {
   stop(): Promise<CliResult>;
 }
 
-async function poll(check: () => boolean, timeoutMillis: number, what: () => string): Promise<void> {
-  const deadline = performance.now() + timeoutMillis;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** Starts `otel-webhooks listen <args>` and waits for the URL it prints. */
 export async function startListener(args: readonly string[]): Promise<Listener> {
   const { child, out } = launch(['listen', ...args], 60_000, undefined);
@@ -109,7 +102,7 @@ export async function startListener(args: readonly string[]): Promise<Listener> 
   const urlPattern = /Listening on (http:\/\/\S+?)\/? /;
   const text = (): string => out.stdout + out.stderr;
   try {
-    await poll(
+    await waitUntil(
       () => urlPattern.test(text()) || ended !== undefined,
       10_000,
       () => `the listener's URL in:\n${text()}`,
@@ -124,7 +117,7 @@ export async function startListener(args: readonly string[]): Promise<Listener> 
     url,
     output: () => ({ stdout: out.stdout, stderr: out.stderr }),
     waitFor: (predicate, timeoutMillis = 10_000) =>
-      poll(
+      waitUntil(
         () => predicate({ stdout: out.stdout, stderr: out.stderr }),
         timeoutMillis,
         () => `listener output:\n${text()}`,

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { becomesTrue } from './poll.ts';
 
 export const FIXTURES: string = join(import.meta.dirname, '..', 'fixtures', 'lifetime');
 const RECEIVER = join(FIXTURES, 'receiver-process.mjs');
@@ -25,14 +26,8 @@ export function sleep(millis: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, millis));
 }
 
-export async function until(check: () => boolean, timeoutMillis: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMillis;
-  while (!check()) {
-    if (performance.now() > deadline) return false;
-    await sleep(20);
-  }
-  return true;
-}
+/** See poll.ts. */
+export const until: typeof becomesTrue = becomesTrue;
 
 /** One request line of receiver-process.mjs. */
 export interface RequestLine {

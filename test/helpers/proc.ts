@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { becomesTrue } from './poll.ts';
 
 /** True where `/proc` shows processes with their start times (Linux). */
 export const hasProc: boolean = process.platform === 'linux' && readProc(process.pid) !== undefined;
@@ -26,16 +27,12 @@ export function lockNaming(pid: number, startTime: string | bigint, boot: string
 
 /** Waits until `/proc` shows `pid` in `state`; throws after `timeoutMillis`. */
 export async function waitForState(pid: number, state: string, timeoutMillis = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMillis;
-  while (readProc(pid)?.state !== state) {
-    if (Date.now() > deadline) throw new Error(`process ${pid} is not in state ${state}: ${JSON.stringify(readProc(pid))}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  if (await becomesTrue(() => readProc(pid)?.state === state, timeoutMillis)) return;
+  throw new Error(`process ${pid} is not in state ${state}: ${JSON.stringify(readProc(pid))}`);
 }
 
 /** Waits until process `pid` runs the command `name` (after an `exec`); throws after `timeoutMillis`. */
 export async function waitForCommand(pid: number, name: string, timeoutMillis = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMillis;
   const comm = (): string | undefined => {
     try {
       return readFileSync(`/proc/${pid}/comm`, 'latin1').trim();
@@ -43,8 +40,6 @@ export async function waitForCommand(pid: number, name: string, timeoutMillis = 
       return undefined;
     }
   };
-  while (comm() !== name) {
-    if (Date.now() > deadline) throw new Error(`process ${pid} does not run ${name}: ${comm()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  if (await becomesTrue(() => comm() === name, timeoutMillis)) return;
+  throw new Error(`process ${pid} does not run ${name}: ${comm()}`);
 }

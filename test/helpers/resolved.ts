@@ -22,6 +22,7 @@ export function resolvedOptions(url: string, overrides: Partial<ResolvedWebhookO
     spoolDir: undefined,
     eventType: undefined,
     ca: undefined,
+    selfObsMeterProvider: undefined,
     ...overrides,
   });
 }
