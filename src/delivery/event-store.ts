@@ -7,6 +7,8 @@ import { EventSlots } from './event-slots.ts';
 export { NO_SLOTS } from './event-slots.ts';
 
 const COMMA = 0x2c;
+/** Most bytes {@link EventStore.compact} copies in one call, so that no call holds the event loop long. */
+const COMPACT_BYTES = 4 * 1024 * 1024;
 
 /**
  * The events one engine holds, as bytes: their JSON in the arena (arena.ts), what else is
@@ -139,14 +141,15 @@ export class EventStore {
   /**
    * When removing events from the middle (shedding) left chunks mostly empty, copies the
    * events of those chunks into the current one, so that memory stays proportional to what
-   * is held.
+   * is held: up to {@link COMPACT_BYTES} per call, the rest on the next calls.
    */
   compact(): void {
     const arena = this.arena;
     if (!arena.wasteful || this.writing) return;
     const { chunk, offset, length } = this.slots;
     const capacity = chunk.length;
-    for (let slot = 0; slot < capacity; slot++) {
+    let copied = 0;
+    for (let slot = 0; slot < capacity && copied < COMPACT_BYTES; slot++) {
       const from = chunk[slot] as number;
       if (from < 0 || !arena.isSparse(from)) continue;
       const start = offset[slot] as number;
@@ -158,6 +161,7 @@ export class EventStore {
       chunk[slot] = arena.current;
       offset[slot] = sink.start;
       arena.free(from, bytes, false);
+      copied += bytes;
     }
   }
 }

@@ -41,7 +41,8 @@ describe('event store', () => {
     // 40 MiB of events of which every 50th is kept, as shedding keeps error events.
     for (let i = 0; i < 100_000; i++) (i % 50 === 0 ? kept : gone).push(write(store, String(i), 'z'.repeat(400)));
     store.release(Int32Array.from(gone));
-    store.compact();
+    // A few calls: each copies a bounded amount.
+    for (let i = 0; i < 10; i++) store.compact();
     assert.ok(store.memoryBytes < 8 * CHUNK_BYTES, `${store.memoryBytes} bytes held for ${kept.length} events`);
     for (const [n, slot] of kept.entries()) assert.equal(store.json(slot).toString(), `{"id":"${n * 50}","data":"${'z'.repeat(400)}"}`);
   });
