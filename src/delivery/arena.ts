@@ -1,9 +1,9 @@
 import { ByteSink, type SinkSource } from '../records/event-sink.ts';
 
 /** Size of an arena chunk; an event larger than this gets a chunk of its own. */
-export const CHUNK_BYTES: number = 1024 * 1024;
-/** Emptied chunks kept for reuse; more are left to the garbage collector. */
-const SPARE_CHUNKS = 2;
+export const CHUNK_BYTES: number = 64 * 1024;
+/** Emptied chunks kept for reuse (2 MiB); more are left to the garbage collector. */
+const SPARE_CHUNKS = 32;
 
 /**
  * The bytes of one webhook's held events: chunks of {@link CHUNK_BYTES}, written one event
