@@ -8,6 +8,7 @@ export type {
   WebhookLevel,
   WebhookOptions,
   WebhookSignatureScheme,
+  WebhookSpoolSync,
   WebhookTlsOptions,
   WebhookTlsVersion,
 } from './config/options.ts';

@@ -56,6 +56,8 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
         ? undefined
         : openSpool(spoolDirectory(spoolDir, resolved.id), {
             maxBytes: spoolMaxBytes,
+            sync: resolved.spoolSync,
+            fsyncIntervalMillis: resolved.spoolFsyncIntervalMillis,
             log: this.#log,
             destination: url,
             selects: (event) => matcher.matches(event.type) && (minSeverity <= 0 || event.severity >= minSeverity),

@@ -11,7 +11,10 @@ const PROCESSOR_ONLY: ReadonlyArray<readonly [readonly string[], string]> = [
     ['maxQueueEvents', 'maxQueueBytes'],
     "the SDK's processor holds the queue (maxQueueSize); use WebhookLogRecordProcessor for a bounded queue of its own",
   ],
-  [['spoolDir', 'spoolMaxBytes'], 'the exporter keeps nothing between exports; use WebhookLogRecordProcessor for a durable spool'],
+  [
+    ['spoolDir', 'spoolMaxBytes', 'spoolSync', 'spoolFsyncInterval', 'spoolFsyncIntervalMillis'],
+    'the exporter keeps nothing between exports; use WebhookLogRecordProcessor for a durable spool',
+  ],
 ];
 
 /**

@@ -95,6 +95,8 @@ export class Delivery {
   private closing: Promise<void> | undefined;
 
   private readonly spool: Spool | undefined;
+  /** `spool.unselected` when last looked at: recovered events it dropped are counted as they are read. */
+  private spoolUnselected = 0;
   /** How this webhook takes part in the process's end (see process-exit.ts). */
   private readonly exitHooks: ExitParticipant = {
     beforeExit: () => this.deliverBeforeExit(),
@@ -117,10 +119,12 @@ export class Delivery {
       this.accepted += spool.unselected;
       this.drop('discarded', spool.unselected);
     }
-    if (spool !== undefined && spool.recovered.length > 0) {
+    if (spool !== undefined && spool.recovered.length + spool.unread > 0) {
       for (const event of spool.recovered) this.queue.push(event);
-      this.accepted += spool.recovered.length;
-      log.info(`${spool.recovered.length} events recovered from the spool`);
+      // The rest stays on disk and is read back as the queue has room (topUpFromSpool).
+      this.accepted += spool.recovered.length + spool.unread;
+      this.spoolUnselected = spool.unselected;
+      log.info(`${spool.recovered.length + spool.unread} events recovered from the spool`);
       this.watchExit();
       this.arm();
     }
@@ -149,6 +153,13 @@ export class Delivery {
       this.drop('too-large', 1);
       return;
     }
+    if (this.spool !== undefined && this.spool.unread > 0) {
+      // Behind a backlog on disk: the spool holds it and gives it back after the older ones.
+      if (!this.persist(event)) return;
+      if (!this.watchingExit) this.watchExit();
+      if (this.timer === undefined && this.inFlight === undefined) this.arm();
+      return;
+    }
     const pending = this.queue.length + this.heldEvents + 1;
     const pendingBytes = this.queue.bytes + this.heldBytes + event.bytes;
     if (pending > s.maxQueueEvents || pendingBytes > s.maxQueueBytes) {
@@ -168,6 +179,19 @@ export class Delivery {
     }
     if (!this.watchingExit) this.watchExit();
     if (this.timer === undefined && this.inFlight === undefined) this.arm();
+  }
+
+  /** Moves recovered events from the spool into the queue, a couple of batches at a time, within the queue's caps. */
+  private topUpFromSpool(): void {
+    const spool = this.spool;
+    if (spool === undefined || spool.unread === 0) return;
+    const s = this.settings;
+    const events = Math.min(s.maxQueueEvents - this.queue.length - this.heldEvents, 2 * s.maxBatchEvents - this.queue.length);
+    const bytes = Math.min(s.maxQueueBytes - this.queue.bytes - this.heldBytes, 2 * s.maxBatchBytes - this.queue.bytes);
+    if (events <= 0 || bytes <= 0) return;
+    for (const event of spool.takeRecovered(events, bytes)) this.queue.push(event);
+    this.drop('discarded', spool.unselected - this.spoolUnselected);
+    this.spoolUnselected = spool.unselected;
   }
 
   /** Writes the event to the spool, if there is one; a full spool drops it as overflow. */
@@ -308,7 +332,7 @@ export class Delivery {
   }
 
   private pendingCount(): number {
-    return this.queue.length + this.heldEvents + (this.inFlight?.length ?? 0);
+    return this.queue.length + this.heldEvents + (this.inFlight?.length ?? 0) + (this.spool?.unread ?? 0);
   }
 
   /** Counts events dropped before they were accepted (never spooled). */
@@ -333,7 +357,7 @@ export class Delivery {
   /** (Re)arms the single timer for the next request, if there is anything to send. */
   private arm(): void {
     if (this.state !== 'running' || this.inFlight !== undefined) return;
-    if (this.queue.length === 0 && this.heldEvents === 0) {
+    if (this.queue.length === 0 && this.heldEvents === 0 && (this.spool?.unread ?? 0) === 0) {
       this.clearTimer();
       this.settleWaiters();
       return;
@@ -393,10 +417,11 @@ export class Delivery {
 
   private async sendNext(): Promise<void> {
     if (this.state !== 'running' || this.inFlight !== undefined) return;
+    this.topUpFromSpool();
     this.discardExpired();
     if (this.windowRemaining <= 0) {
       this.windowOpenedAt = performance.now();
-      this.windowRemaining = this.queue.length + this.heldEvents;
+      this.windowRemaining = this.queue.length + this.heldEvents + (this.spool?.unread ?? 0);
     }
     const batch = this.nextBatch();
     if (batch === undefined || batch.length === 0) {
@@ -411,6 +436,8 @@ export class Delivery {
     this.requests++;
     let result: DeliveryResult;
     try {
+      // No request may carry an event the spool has not written yet.
+      this.spool?.commit();
       const body = this.encoder.encode(batch);
       result = await this.transport.send(body, this.settings.signer(body, batchId(batch), Date.now()));
     } catch (error) {

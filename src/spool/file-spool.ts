@@ -1,0 +1,327 @@
+import { type ExitParticipant, unwatchProcessExit, watchProcessExit } from '../delivery/process-exit.ts';
+import type { WebhookEvent } from '../records/event.ts';
+import { AckLog } from './ack-log.ts';
+import type { SpoolLock } from './lock.ts';
+import { PendingRecords } from './pending-records.ts';
+import { type Recovered, RecoveryFeed } from './recovery-feed.ts';
+import { SegmentWriter } from './segment-writer.ts';
+import type { SpoolContents } from './segments.ts';
+import type { Spool, SpoolOptions, SpoolStats } from './spool.ts';
+
+const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
+/** Ids per ack line, so one line stays small whatever the batch. */
+const ACK_CHUNK = 1000;
+/** Most bytes of records rewritten when compacting with one write. */
+const REWRITE_CHUNK = 256 * 1024;
+const DEFAULT_RECOVERED_EVENTS = 1000;
+const DEFAULT_RECOVERED_BYTES = 1024 * 1024;
+
+function message(error: unknown): string {
+  return (error as Error | undefined)?.message ?? String(error);
+}
+
+/**
+ * The spool of one webhook: append-only segment files of checksummed lines. Records are
+ * encoded into one pending buffer and written with one `write(2)` per turn of the event loop
+ * (`sync: 'batch'`), or before `append` returns (`'event'`). An event is pending from its append
+ * until an ack names it. The events an earlier process left are read back in order, a chunk
+ * at a time ({@link takeRecovered}); while some are still unread, new events are appended
+ * behind them and read back the same way, so memory holds only what was taken. The oldest
+ * segments are deleted once they are read through and every event taken from them (and from
+ * all older ones, because a segment holds the acks of older events) is acknowledged; when dead
+ * records take more than half the disk space, the pending events are rewritten and every
+ * older segment goes.
+ */
+export class FileSpool implements Spool {
+  readonly recovered: readonly WebhookEvent[];
+  private readonly directory: string;
+  private readonly maxBytes: number;
+  private readonly segmentBytes: number;
+  private readonly everyEvent: boolean;
+  private readonly fsyncIntervalMillis: number | undefined;
+  private readonly log: SpoolOptions['log'];
+  private readonly lock: SpoolLock;
+  private readonly writer: SegmentWriter;
+  private readonly entries = new AckLog();
+  private readonly pending = new PendingRecords();
+  /** Events appended behind the backlog in this turn, not written yet. */
+  private readonly behind: Recovered[] = [];
+  private feed: RecoveryFeed | undefined;
+  private readonly tornRecords: number;
+  private scheduled = false;
+  private fsyncTimer: NodeJS.Timeout | undefined;
+  private lastFsync = performance.now();
+  private failing = false;
+  private closed = false;
+  /** Recovered events left in the files unread after a read failed: no segment is deleted in this run. */
+  private keepFiles = false;
+  private unselectedTotal = 0;
+  private readonly exitHooks: ExitParticipant = { beforeExit: () => {}, exiting: () => this.atExit() };
+
+  constructor(directory: string, options: SpoolOptions, lock: SpoolLock, found: SpoolContents) {
+    this.directory = directory;
+    this.maxBytes = options.maxBytes;
+    this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    this.everyEvent = options.sync === 'event';
+    this.fsyncIntervalMillis = options.fsyncIntervalMillis;
+    this.log = options.log;
+    this.lock = lock;
+    this.tornRecords = found.tornRecords;
+    this.writer = new SegmentWriter(directory, found.segments, this.segmentBytes, (text) => this.log.debug(text));
+    if (found.events > 0) this.feed = new RecoveryFeed(this.writer.segments, found, options.selects);
+    this.writer.rotate();
+    watchProcessExit(this.exitHooks);
+    this.recovered = this.takeRecovered(
+      options.recoveredEvents ?? DEFAULT_RECOVERED_EVENTS,
+      options.recoveredBytes ?? DEFAULT_RECOVERED_BYTES,
+    );
+    this.reclaim();
+    if (found.events > 0) this.log.debug(`spool ${directory}: ${found.events} pending events (${found.bytes} bytes) to recover`);
+  }
+
+  get unselected(): number {
+    return this.feed?.unselected ?? this.unselectedTotal;
+  }
+
+  get unread(): number {
+    return this.feed === undefined ? 0 : Math.max(1, this.feed.unread);
+  }
+
+  append(event: WebhookEvent): boolean {
+    if (this.closed) return false;
+    if (this.entries.has(event.id)) return true;
+    let start = this.pending.length;
+    try {
+      if (this.writer.full(start)) {
+        this.commit();
+        this.writer.rotate();
+        start = 0;
+      }
+      const segment = this.writer.active ?? this.writer.rotate();
+      const recordBytes = this.pending.appendEvent(event);
+      if (this.bytes() + recordBytes > this.maxBytes) {
+        this.pending.truncate(start);
+        return false;
+      }
+      if (this.everyEvent) {
+        this.writer.write(this.pending.bytes());
+        this.pending.clear();
+        this.failing = false;
+      } else {
+        this.schedule();
+      }
+      if (this.feed === undefined) {
+        this.entries.add({ id: event.id, event, segment, recordBytes });
+        segment.pending++;
+      } else {
+        this.feed.behind(recordBytes);
+        if (!this.everyEvent) this.behind.push({ event, segment, recordBytes });
+      }
+    } catch (error) {
+      // In `event` mode the failed write took the whole buffer; otherwise only this record goes.
+      if (this.everyEvent) this.pending.clear();
+      else this.pending.truncate(Math.min(start, this.pending.length));
+      this.ioFailed(`writing event ${event.id} failed`, error);
+      return false;
+    }
+    if (this.writer.rotated) this.maintain();
+    return true;
+  }
+
+  ack(events: readonly WebhookEvent[]): void {
+    if (this.closed) return;
+    const ids: string[] = [];
+    for (const event of events) {
+      const entry = this.entries.take(event.id);
+      if (entry === undefined) continue;
+      entry.segment.pending--;
+      ids.push(event.id);
+    }
+    if (ids.length === 0) return;
+    this.queueAcks(ids);
+    this.maintain();
+  }
+
+  takeRecovered(maxEvents: number, maxBytes: number): WebhookEvent[] {
+    const feed = this.feed;
+    if (this.closed || feed === undefined) return [];
+    // What was appended behind the backlog is read back from the file: write it first.
+    this.commit();
+    const taken: WebhookEvent[] = [];
+    let bytes = 0;
+    try {
+      while (taken.length < maxEvents) {
+        const next = feed.peek();
+        if (next === undefined) {
+          this.caughtUp(feed);
+          break;
+        }
+        if (taken.length > 0 && bytes + next.event.bytes > maxBytes) break;
+        feed.consume();
+        this.entries.add({ id: next.event.id, event: next.event, segment: next.segment, recordBytes: next.recordBytes });
+        next.segment.pending++;
+        taken.push(next.event);
+        bytes += next.event.bytes;
+      }
+    } catch (error) {
+      // The rest stays in the files for the next start; nothing is deleted in this run any more.
+      this.log.warn(
+        `spool ${this.directory}: reading recovered events failed, ${feed.unread} are left for the next start: ${message(error)}`,
+      );
+      this.keepFiles = true;
+      this.caughtUp(feed);
+    }
+    if (feed.unselectedIds.length > 0) this.queueAcks(feed.unselectedIds.splice(0));
+    this.maintain();
+    return taken;
+  }
+
+  commit(): void {
+    if (this.pending.length === 0) return;
+    try {
+      this.writer.write(this.pending.bytes());
+      this.failing = false;
+    } catch (error) {
+      if (this.behind.length > 0) this.feed?.strand(this.behind);
+      this.ioFailed('writing to the spool failed (events accepted in this turn are held in memory only)', error);
+    }
+    this.pending.clear();
+    this.behind.length = 0;
+    this.scheduleFsync();
+  }
+
+  stats(): SpoolStats {
+    const unread = this.feed?.unread ?? 0;
+    return { bytes: this.bytes(), events: this.entries.count + unread, unread, tornRecords: this.tornRecords };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.commit();
+    if (this.fsyncTimer !== undefined) clearTimeout(this.fsyncTimer);
+    this.writer.sync();
+    this.writer.closeActive();
+    this.feed?.close();
+    unwatchProcessExit(this.exitHooks);
+    this.lock.release();
+  }
+
+  private bytes(): number {
+    return this.entries.bytes + (this.feed?.unreadBytes ?? 0);
+  }
+
+  private queueAcks(ids: readonly string[]): void {
+    for (let i = 0; i < ids.length; i += ACK_CHUNK)
+      this.pending.appendAck(i === 0 && ids.length <= ACK_CHUNK ? ids : ids.slice(i, i + ACK_CHUNK));
+    if (this.everyEvent) this.commit();
+    else this.schedule();
+  }
+
+  /** The write of everything accepted in this turn, once the turn is over. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.closed) this.commit();
+    });
+  }
+
+  /** With `fsyncIntervalMillis`, an fsync of the active segment at most that often while writes happen. */
+  private scheduleFsync(): void {
+    const interval = this.fsyncIntervalMillis;
+    if (interval === undefined || this.fsyncTimer !== undefined || this.closed) return;
+    const delay = Math.max(0, this.lastFsync + interval - performance.now());
+    this.fsyncTimer = setTimeout(() => {
+      this.fsyncTimer = undefined;
+      this.lastFsync = performance.now();
+      this.writer.sync();
+    }, delay);
+    this.fsyncTimer.unref();
+  }
+
+  /** The process ends now (also after `process.exit()`): what this turn accepted is written. */
+  private atExit(): void {
+    if (this.closed) return;
+    this.commit();
+    if (this.fsyncIntervalMillis !== undefined) this.writer.sync();
+  }
+
+  private caughtUp(feed: RecoveryFeed): void {
+    this.unselectedTotal = feed.unselected;
+    if (feed.unselected > 0) {
+      this.log.info?.(
+        `spool ${this.directory}: ${feed.unselected} recovered events are no longer selected by events or level; dropped (counted as discarded)`,
+      );
+    }
+    feed.close();
+    this.feed = undefined;
+  }
+
+  private maintain(): void {
+    this.reclaim();
+    if (!this.writer.rotated) return;
+    this.writer.rotated = false;
+    const { segments, diskBytes } = this.writer;
+    if (this.feed === undefined && segments.length > 2 && diskBytes > 2 * this.bytes() + 2 * this.segmentBytes) this.compact();
+  }
+
+  /** Deletes the oldest segments that are read through and hold nothing pending; never the active one. */
+  private reclaim(): void {
+    if (this.keepFiles) return;
+    this.writer.reclaim((segment) => segment.pending === 0 && (this.feed === undefined || segment.seq < this.feed.seq));
+  }
+
+  /**
+   * Rewrites every pending event, in order, into new segments and syncs them, then marks
+   * every older segment superseded, so that they are deleted (and ignored by a process that
+   * finds them after a crash). Runs when dead records (acknowledged events held in place by an
+   * older pending one, and ack lines) fill most of the disk space.
+   */
+  private compact(): void {
+    const live = this.entries.live();
+    this.log.debug(`spool ${this.directory}: compacting ${live.length} pending events`);
+    try {
+      this.commit();
+      const first = this.writer.rotate().seq;
+      const moves: Array<readonly [entry: (typeof live)[number], segment: ReturnType<SegmentWriter['rotate']>]> = [];
+      for (const entry of live) {
+        if (this.writer.full(this.pending.length)) this.writeOrThrow().rotate();
+        this.pending.appendEvent(entry.event as WebhookEvent);
+        moves.push([entry, this.writer.active ?? this.writer.rotate()]);
+        if (this.pending.length >= REWRITE_CHUNK) this.writeOrThrow();
+      }
+      this.writeOrThrow().sync();
+      this.pending.appendSupersedes(first);
+      this.writeOrThrow().sync();
+      this.writer.syncDirectory();
+      for (const [entry, segment] of moves) {
+        entry.segment.pending--;
+        entry.segment = segment;
+        segment.pending++;
+      }
+    } catch (error) {
+      this.pending.clear();
+      this.ioFailed('compacting failed', error);
+    }
+    this.reclaim();
+  }
+
+  private writeOrThrow(): SegmentWriter {
+    if (this.pending.length > 0) this.writer.write(this.pending.bytes());
+    this.pending.clear();
+    return this.writer;
+  }
+
+  /** Warns once per run of failures; the rest go to debug so a full disk does not flood the log. */
+  private ioFailed(what: string, error: unknown): void {
+    const text = `spool ${this.directory}: ${what}: ${message(error)}`;
+    if (this.failing) {
+      this.log.debug(text);
+    } else {
+      this.failing = true;
+      this.log.warn(text);
+    }
+  }
+}
