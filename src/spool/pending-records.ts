@@ -9,8 +9,10 @@ const DIGITS = /^\d+$/;
 /** Type names written into the header as they are (no JSON escaping needed). */
 const PLAIN_TYPE = /^[a-z0-9.-]*$/;
 const INITIAL_CAPACITY = 64 * 1024;
-/** A buffer grown past this by one large record is given back once it is written. */
-const KEEP_CAPACITY = 4 * 1024 * 1024;
+/** A buffer grown past this (by one large record, or a burst) is given back once it is written. */
+const KEEP_CAPACITY = 16 * 1024 * 1024;
+/** ASCII codes of the lower-case hex digits. */
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
 function isWellFormed(text: string): boolean {
   return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
@@ -64,20 +66,21 @@ export class PendingRecords {
     const plain = plainHeader(event);
     const header = plain ?? `A\t${JSON.stringify([event.id, event.acceptedAt, event.severity, event.type, event.bytes])}\t`;
     if (plain === undefined) return this.appendBody(`${header}${event.json}`);
+    // The header is ASCII: header and JSON go in with one write, whose length tells whether
+    // `bytes` is right. Room for 4 bytes more than it claims: a longer text then writes more.
     const start = this.length;
     const bodyStart = start + PREFIX;
-    const jsonStart = bodyStart + header.length;
-    // Room for 4 bytes more than `bytes` claims: a longer text then writes more than `bytes`.
-    this.reserve(jsonStart + event.bytes + 5);
-    this.buffer.write(header, bodyStart, 'latin1');
-    let written = this.buffer.write(event.json, jsonStart, event.bytes + 4, 'utf8');
-    if (written !== event.bytes) {
+    const expected = header.length + event.bytes;
+    this.reserve(bodyStart + expected + 5);
+    const body = header + event.json;
+    let written = this.buffer.write(body, bodyStart, expected + 4, 'utf8');
+    if (written !== expected) {
       // `bytes` is not the UTF-8 length: measure it and write again.
-      const actual = Buffer.byteLength(event.json);
-      this.reserve(jsonStart + actual + 1);
-      written = this.buffer.write(event.json, jsonStart, actual, 'utf8');
+      const actual = Buffer.byteLength(body);
+      this.reserve(bodyStart + actual + 1);
+      written = this.buffer.write(body, bodyStart, actual, 'utf8');
     }
-    return this.seal(start, jsonStart + written);
+    return this.seal(start, bodyStart + written);
   }
 
   /** Encodes `K\t["id",…]`: events that are done. */
@@ -86,6 +89,13 @@ export class PendingRecords {
     let at = start + PREFIX;
     this.reserve(at + 8);
     at += this.buffer.write('K\t[', at, 'latin1');
+    if (ids.every((id) => DIGITS.test(id))) {
+      const text = ids.length === 0 ? '' : `"${ids.join('","')}"`;
+      this.reserve(at + text.length + 2);
+      at += this.buffer.write(text, at, 'latin1');
+      this.buffer[at++] = 0x5d;
+      return this.seal(start, at);
+    }
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] as string;
       const text = DIGITS.test(id) ? `"${id}"` : JSON.stringify(id);
@@ -113,10 +123,11 @@ export class PendingRecords {
 
   /** Writes the checksum of the body `[start + 9, end)` and the newline; returns the record's length. */
   private seal(start: number, end: number): number {
-    const crc = crc32(this.buffer.subarray(start + PREFIX, end));
-    this.buffer.write(crc.toString(16).padStart(8, '0'), start, 'latin1');
-    this.buffer[start + 8] = TAB;
-    this.buffer[end] = NEWLINE;
+    const buffer = this.buffer;
+    const crc = crc32(buffer.subarray(start + PREFIX, end));
+    for (let i = 0; i < 8; i++) buffer[start + i] = HEX[(crc >>> (28 - 4 * i)) & 0xf] as number;
+    buffer[start + 8] = TAB;
+    buffer[end] = NEWLINE;
     this.length = end + 1;
     return this.length - start;
   }
