@@ -58,6 +58,8 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
             maxBytes: spoolMaxBytes,
             sync: resolved.spoolSync,
             fsyncIntervalMillis: resolved.spoolFsyncIntervalMillis,
+            recoveredEvents: Math.min(resolved.maxQueueEvents, 2 * resolved.maxBatchEvents),
+            recoveredBytes: Math.min(resolved.maxQueueBytes, 2 * resolved.maxBatchBytes),
             log: this.#log,
             destination: url,
             selects: (event) => matcher.matches(event.type) && (minSeverity <= 0 || event.severity >= minSeverity),
