@@ -1,18 +1,17 @@
-import { type ExitParticipant, unwatchProcessExit, watchProcessExit } from '../delivery/process-exit.ts';
 import type { WebhookEvent } from '../records/event.ts';
 import { AckLog } from './ack-log.ts';
+import { rewritePending } from './compaction.ts';
 import type { SpoolLock } from './lock.ts';
 import { PendingRecords } from './pending-records.ts';
 import { type Recovered, RecoveryFeed } from './recovery-feed.ts';
 import { SegmentWriter } from './segment-writer.ts';
 import type { SpoolContents } from './segments.ts';
 import type { Spool, SpoolOptions, SpoolStats } from './spool.ts';
+import { WriteSchedule } from './write-schedule.ts';
 
 const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
 /** Ids per ack line, so one line stays small whatever the batch. */
 const ACK_CHUNK = 1000;
-/** Most bytes of records rewritten when compacting with one write. */
-const REWRITE_CHUNK = 256 * 1024;
 const DEFAULT_RECOVERED_EVENTS = 1000;
 const DEFAULT_RECOVERED_BYTES = 1024 * 1024;
 
@@ -38,7 +37,6 @@ export class FileSpool implements Spool {
   private readonly maxBytes: number;
   private readonly segmentBytes: number;
   private readonly everyEvent: boolean;
-  private readonly fsyncIntervalMillis: number | undefined;
   private readonly log: SpoolOptions['log'];
   private readonly lock: SpoolLock;
   private readonly writer: SegmentWriter;
@@ -48,29 +46,25 @@ export class FileSpool implements Spool {
   private readonly behind: Recovered[] = [];
   private feed: RecoveryFeed | undefined;
   private readonly tornRecords: number;
-  private scheduled = false;
-  private fsyncTimer: NodeJS.Timeout | undefined;
-  private lastFsync = performance.now();
+  private readonly schedule: WriteSchedule;
   private failing = false;
   private closed = false;
   /** Recovered events left in the files unread after a read failed: no segment is deleted in this run. */
   private keepFiles = false;
   private unselectedTotal = 0;
-  private readonly exitHooks: ExitParticipant = { beforeExit: () => {}, exiting: () => this.atExit() };
 
   constructor(directory: string, options: SpoolOptions, lock: SpoolLock, found: SpoolContents) {
     this.directory = directory;
     this.maxBytes = options.maxBytes;
     this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     this.everyEvent = options.sync === 'event';
-    this.fsyncIntervalMillis = options.fsyncIntervalMillis;
     this.log = options.log;
     this.lock = lock;
     this.tornRecords = found.tornRecords;
     this.writer = new SegmentWriter(directory, found.segments, this.segmentBytes, (text) => this.log.debug(text));
     if (found.events > 0) this.feed = new RecoveryFeed(this.writer.segments, found, options.selects);
     this.writer.rotate();
-    watchProcessExit(this.exitHooks);
+    this.schedule = new WriteSchedule({ commit: () => this.commit(), sync: () => this.writer.sync() }, options.fsyncIntervalMillis);
     this.recovered = this.takeRecovered(
       options.recoveredEvents ?? DEFAULT_RECOVERED_EVENTS,
       options.recoveredBytes ?? DEFAULT_RECOVERED_BYTES,
@@ -108,7 +102,7 @@ export class FileSpool implements Spool {
         this.pending.clear();
         this.failing = false;
       } else {
-        this.schedule();
+        this.schedule.turn();
       }
       if (this.feed === undefined) {
         this.entries.add({ id: event.id, event, segment, recordBytes });
@@ -187,7 +181,7 @@ export class FileSpool implements Spool {
     }
     this.pending.clear();
     this.behind.length = 0;
-    this.scheduleFsync();
+    this.schedule.written();
   }
 
   stats(): SpoolStats {
@@ -199,11 +193,10 @@ export class FileSpool implements Spool {
     if (this.closed) return;
     this.closed = true;
     this.commit();
-    if (this.fsyncTimer !== undefined) clearTimeout(this.fsyncTimer);
+    this.schedule.stop();
     this.writer.sync();
     this.writer.closeActive();
     this.feed?.close();
-    unwatchProcessExit(this.exitHooks);
     this.lock.release();
   }
 
@@ -215,37 +208,7 @@ export class FileSpool implements Spool {
     for (let i = 0; i < ids.length; i += ACK_CHUNK)
       this.pending.appendAck(i === 0 && ids.length <= ACK_CHUNK ? ids : ids.slice(i, i + ACK_CHUNK));
     if (this.everyEvent) this.commit();
-    else this.schedule();
-  }
-
-  /** The write of everything accepted in this turn, once the turn is over. */
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (!this.closed) this.commit();
-    });
-  }
-
-  /** With `fsyncIntervalMillis`, an fsync of the active segment at most that often while writes happen. */
-  private scheduleFsync(): void {
-    const interval = this.fsyncIntervalMillis;
-    if (interval === undefined || this.fsyncTimer !== undefined || this.closed) return;
-    const delay = Math.max(0, this.lastFsync + interval - performance.now());
-    this.fsyncTimer = setTimeout(() => {
-      this.fsyncTimer = undefined;
-      this.lastFsync = performance.now();
-      this.writer.sync();
-    }, delay);
-    this.fsyncTimer.unref();
-  }
-
-  /** The process ends now (also after `process.exit()`): what this turn accepted is written. */
-  private atExit(): void {
-    if (this.closed) return;
-    this.commit();
-    if (this.fsyncIntervalMillis !== undefined) this.writer.sync();
+    else this.schedule.turn();
   }
 
   private caughtUp(feed: RecoveryFeed): void {
@@ -273,45 +236,17 @@ export class FileSpool implements Spool {
     this.writer.reclaim((segment) => segment.pending === 0 && (this.feed === undefined || segment.seq < this.feed.seq));
   }
 
-  /**
-   * Rewrites every pending event, in order, into new segments and syncs them, then marks
-   * every older segment superseded, so that they are deleted (and ignored by a process that
-   * finds them after a crash). Runs when dead records (acknowledged events held in place by an
-   * older pending one, and ack lines) fill most of the disk space.
-   */
+  /** Rewrites the pending events when dead records (acknowledged events held in place by an older pending one, and ack lines) fill most of the disk space. */
   private compact(): void {
     const live = this.entries.live();
     this.log.debug(`spool ${this.directory}: compacting ${live.length} pending events`);
+    this.commit();
     try {
-      this.commit();
-      const first = this.writer.rotate().seq;
-      const moves: Array<readonly [entry: (typeof live)[number], segment: ReturnType<SegmentWriter['rotate']>]> = [];
-      for (const entry of live) {
-        if (this.writer.full(this.pending.length)) this.writeOrThrow().rotate();
-        this.pending.appendEvent(entry.event as WebhookEvent);
-        moves.push([entry, this.writer.active ?? this.writer.rotate()]);
-        if (this.pending.length >= REWRITE_CHUNK) this.writeOrThrow();
-      }
-      this.writeOrThrow().sync();
-      this.pending.appendSupersedes(first);
-      this.writeOrThrow().sync();
-      this.writer.syncDirectory();
-      for (const [entry, segment] of moves) {
-        entry.segment.pending--;
-        entry.segment = segment;
-        segment.pending++;
-      }
+      rewritePending(live, this.writer, this.pending);
     } catch (error) {
-      this.pending.clear();
       this.ioFailed('compacting failed', error);
     }
     this.reclaim();
-  }
-
-  private writeOrThrow(): SegmentWriter {
-    if (this.pending.length > 0) this.writer.write(this.pending.bytes());
-    this.pending.clear();
-    return this.writer;
   }
 
   /** Warns once per run of failures; the rest go to debug so a full disk does not flood the log. */
