@@ -78,7 +78,11 @@ export class FileSpool implements Spool {
   }
 
   get unread(): number {
-    return this.feed === undefined ? 0 : Math.max(1, this.feed.unread);
+    const feed = this.feed;
+    if (feed === undefined || feed.unread > 0) return feed?.unread ?? 0;
+    // Counted out but not read to the end: whether anything is left is known by looking.
+    if (this.closed || this.takeRecovered(0, 0).length > 0 || this.feed === undefined) return 0;
+    return 1;
   }
 
   append(event: WebhookEvent): boolean {
@@ -144,12 +148,13 @@ export class FileSpool implements Spool {
     const taken: WebhookEvent[] = [];
     let bytes = 0;
     try {
-      while (taken.length < maxEvents) {
+      for (;;) {
         const next = feed.peek();
         if (next === undefined) {
           this.caughtUp(feed);
           break;
         }
+        if (taken.length >= maxEvents) break;
         if (taken.length > 0 && bytes + next.event.bytes > maxBytes) break;
         feed.consume();
         this.entries.add({ id: next.event.id, event: next.event, segment: next.segment, recordBytes: next.recordBytes });

@@ -39,6 +39,15 @@ describe('spool recovery, read back in chunks', () => {
     assert.equal(stats.events - stats.unread, spool.recovered.length, 'held in memory: the first chunk only');
   });
 
+  it('has nothing unread once the first chunk took exactly the whole backlog', (t) => {
+    const dir = tempDir(t);
+    backlog(dir, 100);
+    const { spool } = open(t, dir, { recoveredEvents: 100 });
+    assert.equal(spool.recovered.length, 100);
+    assert.equal(spool.unread, 0);
+    assert.deepEqual(spool.takeRecovered(10, 1024), []);
+  });
+
   it('gives the whole backlog back in order, a chunk at a time, holding no more than the chunks not yet acknowledged', (t) => {
     const dir = tempDir(t);
     backlog(dir, 20_000);
