@@ -202,7 +202,9 @@ export interface WebhookOptions {
   spoolDir?: string;
   /**
    * TOML `spool-max-bytes`: most bytes of undelivered events kept in the spool; beyond it new
-   * events are dropped and counted as overflow. Processor only: `WebhookLogRecordExporter` rejects it.
+   * events are dropped and counted as overflow. A limit on disk, not in memory: recovered events
+   * are read back a few batches at a time, so it may be far above `max-queue-bytes`.
+   * Processor only: `WebhookLogRecordExporter` rejects it.
    * @default 67108864
    */
   spoolMaxBytes?: number;
