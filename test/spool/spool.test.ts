@@ -143,6 +143,34 @@ describe('spool', () => {
     assert.deepEqual(open(t, dir).spool.recovered, [stuck]);
   });
 
+  it('ignores (and deletes) segments a compaction superseded, as if the process had stopped before deleting them', (t) => {
+    const dir = tempDir(t);
+    const segmentBytes = 4096;
+    const { spool } = open(t, dir, { segmentBytes });
+    const stuck = event(0);
+    appendAll(spool, [stuck]);
+    const kept = new Map<string, Buffer>();
+    for (let i = 1; i <= 2000; i++) {
+      const e = event(i);
+      appendAll(spool, [e]);
+      spool.ack([e]);
+      spool.commit();
+      for (const path of segmentFiles(dir)) if (!kept.has(path)) kept.set(path, readFileSync(path));
+    }
+    spool.close();
+    const restored = [...kept].filter(([path]) => !segmentFiles(dir).includes(path));
+    assert.ok(restored.length > 5, `${restored.length} deleted segments to bring back`);
+    for (const [path, content] of restored) writeFileSync(path, content);
+
+    const second = open(t, dir, { segmentBytes });
+    assert.deepEqual(second.spool.recovered, [stuck]);
+    assert.equal(second.spool.unread, 0);
+    assert.ok(
+      restored.every(([path]) => !segmentFiles(dir).includes(path)),
+      'the superseded segments are gone',
+    );
+  });
+
   it('skips a torn last record, counts it at every start while its segment is kept, and keeps appending', (t) => {
     const dir = tempDir(t);
     const first = open(t, dir);
