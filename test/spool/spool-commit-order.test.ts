@@ -37,7 +37,8 @@ describe('spool group commit', () => {
     const dir = tempDir(t);
     const receiver = await startReceiver();
     t.after(() => receiver.close());
-    const options = resolvedOptions(receiver.url, { throttleMillis: 1000 });
+    const throttleMillis = 2000;
+    const options = resolvedOptions(receiver.url, { throttleMillis });
     const real = createTransport(options);
     /** Per body handed over: the ids in it not written to the spool at that moment. */
     const missing: string[][] = [];
@@ -62,15 +63,16 @@ describe('spool group commit', () => {
     await sleep(20);
     await new Promise<void>((resolve) => {
       setTimeout(() => {
-        // The window opened with the first send: the engine's next send is due about 1 s after it.
+        // The window opened with the first send: the engine's next send is due `throttle` after it,
+        // later than the first timer below and earlier than the second.
         for (let i = 1; i <= 10; i++) delivery.enqueue(event(i));
         setTimeout(() => {
           for (let i = 11; i <= 20; i++) delivery.enqueue(event(i));
-        }, 300);
-        setTimeout(resolve, 1500);
-        // The timer above and the engine's are both due when this returns: they run in one phase,
-        // before the turn ends.
-        block(1800);
+        }, 1);
+        setTimeout(resolve, throttleMillis + 200);
+        // All three are due when this returns: they run in one phase, in that order, before the
+        // turn ends.
+        block(throttleMillis + 300);
       }, 0);
     });
     const requests = await receiver.waitForRequests(2);
