@@ -80,9 +80,10 @@ export class FileSpool implements Spool {
   get unread(): number {
     const feed = this.feed;
     if (feed === undefined || feed.unread > 0) return feed?.unread ?? 0;
-    // Counted out but not read to the end: whether anything is left is known by looking.
-    if (this.closed || this.takeRecovered(0, 0).length > 0 || this.feed === undefined) return 0;
-    return 1;
+    if (this.closed) return 0;
+    // Counted out but not read to the end: looking ahead finds the next event, or the end.
+    this.takeRecovered(0, 0);
+    return this.feed === undefined ? 0 : 1;
   }
 
   append(event: WebhookEvent): boolean {
