@@ -5,6 +5,7 @@ import type { Spool } from '../spool/spool.ts';
 import { AttemptLog } from './attempts.ts';
 import { Backlog } from './backlog.ts';
 import { type Batch, newestAcceptedAt } from './batch.ts';
+import { DiskSeqs } from './disk-seqs.ts';
 import type { DropReason } from './drops.ts';
 import { BatchEncoder } from './encode.ts';
 import { ExitParticipation } from './exit-participation.ts';
@@ -42,6 +43,10 @@ export class DeliveryEngine {
   private readonly attempts: AttemptLog;
   private readonly attemptListener: AttemptListener | undefined;
   private closing: Promise<void> | undefined;
+  /** Sequence numbers of the events waiting in the spool behind the queue, not in memory. */
+  private readonly onDisk = new DiskSeqs();
+  /** `spool.unselected` when last looked at: recovered events it dropped are counted as they are read. */
+  private spoolUnselected = 0;
 
   constructor(parts: EngineParts) {
     const { settings, log, spool } = parts;
@@ -70,9 +75,12 @@ export class DeliveryEngine {
     });
     if (spool === undefined) return;
     this.ledger.dropAccepted('discarded', spool.unselected);
-    if (spool.recovered.length === 0) return;
+    this.spoolUnselected = spool.unselected;
+    if (spool.recovered.length + spool.unread === 0) return;
     for (const event of spool.recovered) this.backlog.push(event, this.ledger.accept());
-    log.info(`${spool.recovered.length} events recovered from the spool`);
+    // The rest stays on disk, accepted now, and is read back as the queue has room (topUpFromSpool).
+    if (spool.unread > 0) this.onDisk.addRange(this.ledger.reserve(spool.unread), spool.unread);
+    log.info(`${spool.recovered.length + spool.unread} events recovered from the spool`);
     this.exit.watch();
     this.arm();
   }
@@ -106,6 +114,10 @@ export class DeliveryEngine {
   /** Takes an event for delivery; drops (and counts) it when it cannot be kept. Never throws. */
   enqueue(event: WebhookEvent): void {
     const seq = this.ledger.accept();
+    if (this.onDisk.size > 0) {
+      this.enqueueBehindBacklog(event, seq);
+      return;
+    }
     const s = this.settings;
     const full = this.backlog.events + 1 > s.maxQueueEvents || this.backlog.bytes + event.bytes > s.maxQueueBytes;
     const refused = this.admit(event, full);
@@ -139,6 +151,11 @@ export class DeliveryEngine {
     if (this.current === 'running') this.current = 'draining';
     this.closing ??= keepAliveUntil(this.drain(timeoutMillis));
     return this.closing;
+  }
+
+  /** Writes what the spool holds back for its group commit now (see Spool.commit); nothing without a spool. */
+  commitSpool(): void {
+    this.spool?.commit();
   }
 
   stats(): DeliveryStats {
@@ -217,29 +234,63 @@ export class DeliveryEngine {
     return undefined;
   }
 
+  /**
+   * With a backlog still on disk, a new event goes to the spool behind it (the memory caps do
+   * not apply: the spool's own limit does) and comes back through topUpFromSpool, in order.
+   */
+  private enqueueBehindBacklog(event: WebhookEvent, seq: number): void {
+    const refused = this.admit(event, false);
+    if (refused !== undefined) {
+      this.ledger.dropOne(refused, seq);
+      return;
+    }
+    this.onDisk.push(seq);
+    this.exit.watch();
+    if (!this.scheduler.armed && this.inFlight === undefined) this.arm();
+  }
+
+  /** Moves events waiting on disk into the queue, a couple of batches at a time, within the queue's caps. */
+  private topUpFromSpool(): void {
+    const spool = this.spool;
+    if (spool === undefined || this.onDisk.size === 0) return;
+    const s = this.settings;
+    const events = Math.min(s.maxQueueEvents - this.backlog.events, 2 * s.maxBatchEvents - this.backlog.events);
+    const bytes = Math.min(s.maxQueueBytes - this.backlog.bytes, 2 * s.maxBatchBytes - this.backlog.bytes);
+    if (events <= 0 || bytes <= 0) return;
+    const taken = spool.takeRecovered(events, bytes);
+    const unselected = spool.unselected - this.spoolUnselected;
+    this.spoolUnselected = spool.unselected;
+    const seqs = this.onDisk.take(unselected + taken.length);
+    for (let i = 0; i < unselected; i++) this.ledger.dropOne('discarded', seqs[i] as number);
+    for (let i = 0; i < taken.length; i++) this.backlog.push(taken[i] as WebhookEvent, seqs[unselected + i] as number);
+  }
+
   private pendingEvents(): number {
-    return this.backlog.events + (this.inFlight?.events.length ?? 0);
+    return this.backlog.events + (this.inFlight?.events.length ?? 0) + this.onDisk.size;
   }
 
   /** The lowest sequence number still pending, or the next one to give when nothing is. */
   private oldestPending(): number {
-    const waiting = this.backlog.oldestSeq() ?? this.ledger.nextSeq;
+    let oldest = this.backlog.oldestSeq() ?? this.ledger.nextSeq;
     const sending = this.inFlight?.seqs[0];
-    return sending === undefined ? waiting : Math.min(sending, waiting);
+    if (sending !== undefined && sending < oldest) oldest = sending;
+    const disk = this.onDisk.oldest();
+    return disk !== undefined && disk < oldest ? disk : oldest;
   }
 
   /** (Re)arms the timer for the next request, if there is anything to send; a waiting flush skips the throttle window. */
   private arm(): void {
     if (this.current === 'gone' || this.current === 'closed' || this.inFlight !== undefined) return;
-    if (this.backlog.events === 0) this.scheduler.cancel();
+    if (this.backlog.events === 0 && this.onDisk.size === 0) this.scheduler.cancel();
     else this.scheduler.arm(this.ledger.flushing);
   }
 
   private async sendNext(): Promise<void> {
     if (this.current === 'gone' || this.current === 'closed' || this.inFlight !== undefined) return;
+    this.topUpFromSpool();
     const cutoff = Date.now() - this.settings.discardAfterMillis;
     this.ledger.drop('discarded', this.backlog.removeAcceptedBefore(cutoff), this.attempts.lastFailure);
-    this.scheduler.starting(this.backlog.events);
+    this.scheduler.starting(this.backlog.events + this.onDisk.size);
     const batch = this.backlog.next(this.settings.maxBatchEvents, this.settings.maxBatchBytes);
     if (batch === undefined) {
       this.scheduler.idle();
@@ -251,6 +302,8 @@ export class DeliveryEngine {
     this.attemptListener?.onSend(batch.seqs);
     let result: DeliveryResult;
     try {
+      // No request may carry an event the spool has not written yet.
+      this.spool?.commit();
       result = await this.sender.send(this.encoder.encode(batch.events), batch.id);
     } catch (error) {
       result = noAnswer((error as Error).message);

@@ -91,6 +91,8 @@ describe('options in code are as strict as TOML keys', () => {
       maxQueueBytes: 4096,
       spoolDir: 'spool',
       spoolMaxBytes: 65_536,
+      spoolSync: 'event',
+      spoolFsyncInterval: '1s',
       eventType: () => undefined,
       ca: 'PEM',
       selfObsMeterProvider: { getMeter: () => createNoopMeter() },
