@@ -9,6 +9,7 @@ export type {
   WebhookOptions,
   WebhookOverrides,
   WebhookSignatureScheme,
+  WebhookSpoolSync,
   WebhookTlsOptions,
   WebhookTlsVersion,
 } from './config/options.ts';

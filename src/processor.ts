@@ -85,6 +85,15 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
     return metrics === undefined ? closed : closed.then(() => metrics.close());
   }
 
+  /**
+   * With a spool, writes the events accepted so far to disk now, instead of when the event-loop
+   * turn ends (`spool-sync = "batch"`): for a caller that acknowledges records to a sender of
+   * its own, as the gateway does before it answers. Does nothing without a spool. Never throws.
+   */
+  commitSpool(): void {
+    this.#pipeline.commitSpool();
+  }
+
   /** Counters of this webhook: pending, delivered, requests, drops by reason. */
   stats(): DeliveryStats {
     return this.#pipeline.stats();

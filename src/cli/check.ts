@@ -32,6 +32,16 @@ function formatBytes(bytes: number): string {
   return plural(bytes, 'byte');
 }
 
+function describeSpoolSync(sync: ResolvedWebhookOptions['spoolSync'], fsyncMillis: number | undefined): string {
+  const write =
+    sync === 'event'
+      ? 'each event written before it is accepted (spool-sync event)'
+      : 'written once per event-loop turn (spool-sync batch)';
+  const fsync =
+    fsyncMillis === undefined ? 'fsync when a segment is full and at shutdown' : `fsync at most every ${formatDuration(fsyncMillis)}`;
+  return `${write}; ${fsync}`;
+}
+
 function isLoopback(url: URL): boolean {
   return url.hostname === 'localhost' || url.hostname.startsWith('127.') || url.hostname === '[::1]';
 }
@@ -161,6 +171,7 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     out(
       `  ${label('spool')}${resolved.spoolDir === undefined ? 'none: pending events live in memory only' : hidden('spoolDir', resolved.spoolDir)}`,
     );
+    if (resolved.spoolDir !== undefined) out(`${indent}${describeSpoolSync(resolved.spoolSync, resolved.spoolFsyncIntervalMillis)}`);
     out(`  ${label('batches')}up to ${plural(resolved.maxBatchEvents, 'event')}, ${formatBytes(resolved.maxBatchBytes)}`);
     if (sources.length > 0) {
       const [firstSource, ...moreSources] = describeSources(sources, `${key}.`);

@@ -17,6 +17,9 @@ export interface WebhookAuthOptions {
 /** Which signature headers a webhook's requests carry. */
 export type WebhookSignatureScheme = 'stalwart' | 'standard-webhooks';
 
+/** When spooled events are written: once per turn of the event loop, or each before it counts as accepted. */
+export type WebhookSpoolSync = 'batch' | 'event';
+
 /** Lowest TLS version accepted by `tls.minVersion`. */
 export type WebhookTlsVersion = 'TLSv1.2' | 'TLSv1.3';
 
@@ -197,10 +200,28 @@ export interface WebhookOptions {
   spoolDir?: string;
   /**
    * TOML `spool-max-bytes`: most bytes of undelivered events kept in the spool; beyond it new
-   * events are dropped and counted as overflow.
+   * events are dropped and counted as overflow. A limit on disk, not in memory: recovered events
+   * are read back a few batches at a time, so it may be far above `max-queue-bytes`.
    * @default 67108864
    */
   spoolMaxBytes?: number;
+  /**
+   * TOML `spool-sync`: when accepted events are written to the spool. `"batch"`: the events
+   * accepted in one turn of the event loop are written together (one `write(2)`) when the turn
+   * ends, and always before a request carries them; a `kill -9` can lose the events of the turn
+   * it interrupts. `"event"`: each event is written before it counts as accepted (one `write(2)`
+   * per event); a `kill -9` loses none. Processor only. See docs/spool.md.
+   * @default "batch"
+   */
+  spoolSync?: WebhookSpoolSync;
+  /**
+   * TOML `spool-fsync-interval`: also fsync the spool's active file at most this often while
+   * events are written, bounding what a power loss can take. Unset: fsync only when a segment
+   * file is full, when the spool is opened or compacted, and at shutdown. Processor only.
+   */
+  spoolFsyncIntervalMillis?: number;
+  /** TOML `spool-fsync-interval` as a duration string (`"1s"`); alternative to `spoolFsyncIntervalMillis`. */
+  spoolFsyncInterval?: string;
   /**
    * Code only: derives the event type of a record that has no `eventName` and no `event.name`
    * attribute. Return `undefined` for records that are not webhook events.
@@ -252,6 +273,8 @@ export interface ResolvedWebhookOptions {
   readonly maxQueueBytes: number;
   readonly spoolDir: string | undefined;
   readonly spoolMaxBytes: number;
+  readonly spoolSync: WebhookSpoolSync;
+  readonly spoolFsyncIntervalMillis: number | undefined;
   readonly eventType: ((record: ReadableLogRecord) => string | undefined) | undefined;
   readonly ca: readonly string[] | undefined;
   readonly selfObsMeterProvider: MeterProvider | undefined;
@@ -273,6 +296,7 @@ export function defaultWebhookSettings(): {
   maxQueueEvents: number;
   maxQueueBytes: number;
   spoolMaxBytes: number;
+  spoolSync: WebhookSpoolSync;
 } {
   return {
     timeoutMillis: 30_000,
@@ -289,5 +313,6 @@ export function defaultWebhookSettings(): {
     maxQueueEvents: 100_000,
     maxQueueBytes: 67_108_864,
     spoolMaxBytes: 67_108_864,
+    spoolSync: 'batch',
   };
 }

@@ -56,6 +56,14 @@ export function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions 
   if (level !== undefined && !isLevel(level)) {
     fail(locate('level'), 'ERR_WEBHOOK_INVALID_VALUE', ` must be one of ${Object.keys(LEVEL_SEVERITY).join(', ')}, got ${show(level)}`);
   }
+  const spoolSync = optional(input['spoolSync'], locate('spoolSync'), isString, 'a string', false) ?? defaults.spoolSync;
+  if (spoolSync !== 'batch' && spoolSync !== 'event') {
+    fail(locate('spoolSync'), 'ERR_WEBHOOK_INVALID_VALUE', ` must be "batch" or "event", got ${show(spoolSync)}`);
+  }
+  const hasFsyncInterval = input['spoolFsyncInterval'] !== undefined || input['spoolFsyncIntervalMillis'] !== undefined;
+  const spoolFsyncIntervalMillis = hasFsyncInterval
+    ? resolveDuration(input, 'spoolFsyncInterval', 'spoolFsyncIntervalMillis', 0, locate)
+    : undefined;
   const eventType = optional(input['eventType'], locate('eventType'), isFunction, 'a function', false);
   return Object.freeze({
     id,
@@ -85,6 +93,8 @@ export function resolve(input: unknown, locate: Locate): ResolvedWebhookOptions 
     maxQueueBytes: resolveInteger(input, 'maxQueueBytes', 1024, defaults.maxQueueBytes, locate),
     spoolDir,
     spoolMaxBytes: resolveInteger(input, 'spoolMaxBytes', 65_536, defaults.spoolMaxBytes, locate),
+    spoolSync,
+    spoolFsyncIntervalMillis,
     eventType,
     ca: resolveCa(input['ca'], locate('ca')),
     selfObsMeterProvider: optional(

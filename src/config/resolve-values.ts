@@ -12,8 +12,14 @@ export const MAX_TIMER_MILLIS: number = 2 ** 31 - 1;
 /** Each duration option: its string form and its milliseconds form. */
 export const DURATIONS: ReadonlyArray<
   readonly [
-    text: 'timeout' | 'throttle' | 'discardAfter' | 'retryMax' | 'shutdownTimeout',
-    millis: 'timeoutMillis' | 'throttleMillis' | 'discardAfterMillis' | 'retryMaxMillis' | 'shutdownTimeoutMillis',
+    text: 'timeout' | 'throttle' | 'discardAfter' | 'retryMax' | 'shutdownTimeout' | 'spoolFsyncInterval',
+    millis:
+      | 'timeoutMillis'
+      | 'throttleMillis'
+      | 'discardAfterMillis'
+      | 'retryMaxMillis'
+      | 'shutdownTimeoutMillis'
+      | 'spoolFsyncIntervalMillis',
   ]
 > = [
   ['timeout', 'timeoutMillis'],
@@ -21,6 +27,7 @@ export const DURATIONS: ReadonlyArray<
   ['discardAfter', 'discardAfterMillis'],
   ['retryMax', 'retryMaxMillis'],
   ['shutdownTimeout', 'shutdownTimeoutMillis'],
+  ['spoolFsyncInterval', 'spoolFsyncIntervalMillis'],
 ];
 
 /** Options are as strict as TOML keys: a name that is not an option is an error, with the closest one. */

@@ -34,6 +34,8 @@ export const TOML_OPTIONS: ReadonlyMap<string, string> = new Map([
   ['max-queue-bytes', 'maxQueueBytes'],
   ['spool-dir', 'spoolDir'],
   ['spool-max-bytes', 'spoolMaxBytes'],
+  ['spool-sync', 'spoolSync'],
+  ['spool-fsync-interval', 'spoolFsyncInterval'],
 ]);
 
 /**

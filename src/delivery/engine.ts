@@ -71,11 +71,7 @@ export class DeliveryEngine {
       abandon: () => this.abandon(),
       reportDrops: () => this.ledger.counters.report(),
     });
-    if (spool === undefined) return;
-    this.ledger.dropAccepted('discarded', spool.unselected);
-    if (spool.recovered.length === 0) return;
-    for (const event of spool.recovered) this.backlog.push(this.store.add(event, this.ledger.accept()));
-    log.info(`${spool.recovered.length} events recovered from the spool`);
+    if (this.intake.recover() === 0) return;
     this.exit.watch();
     this.arm();
   }
@@ -107,6 +103,11 @@ export class DeliveryEngine {
     if (this.current === 'running') this.current = 'draining';
     this.closing ??= keepAliveUntil(this.drain(timeoutMillis));
     return this.closing;
+  }
+
+  /** Writes what the spool holds back for its group commit now (see Spool.commit); nothing without a spool. */
+  commitSpool(): void {
+    this.spool?.commit();
   }
 
   stats(): DeliveryStats {
@@ -180,29 +181,32 @@ export class DeliveryEngine {
   }
 
   private pendingEvents(): number {
-    return this.backlog.events + (this.inFlight?.slots.length ?? 0);
+    return this.backlog.events + (this.inFlight?.slots.length ?? 0) + this.intake.onDisk.size;
   }
 
   /** The lowest sequence number still pending, or the next one to give when nothing is. */
   private oldestPending(): number {
-    const waiting = this.backlog.oldestSeq() ?? this.ledger.nextSeq;
+    let oldest = this.backlog.oldestSeq() ?? this.ledger.nextSeq;
     const first = this.inFlight?.slots[0];
-    return first === undefined ? waiting : Math.min(this.store.slots.seq[first] as number, waiting);
+    if (first !== undefined) oldest = Math.min(this.store.slots.seq[first] as number, oldest);
+    const disk = this.intake.onDisk.oldest();
+    return disk !== undefined && disk < oldest ? disk : oldest;
   }
 
   /** (Re)arms the timer for the next request, if there is anything to send; a waiting flush skips the throttle window. */
   private arm(): void {
     if (this.current === 'gone' || this.current === 'closed' || this.inFlight !== undefined) return;
-    if (this.backlog.events === 0) this.scheduler.cancel();
+    if (this.backlog.events === 0 && this.intake.onDisk.size === 0) this.scheduler.cancel();
     else this.scheduler.arm(this.ledger.flushing);
   }
 
   private async sendNext(): Promise<void> {
     if (this.current === 'gone' || this.current === 'closed' || this.inFlight !== undefined) return;
+    this.intake.refill();
     const cutoff = Date.now() - this.settings.discardAfterMillis;
     this.ledger.drop('discarded', this.backlog.removeAcceptedBefore(cutoff), this.attempts.lastFailure);
     this.store.compact();
-    this.scheduler.starting(this.backlog.events);
+    this.scheduler.starting(this.backlog.events + this.intake.onDisk.size);
     const batch = this.backlog.next(this.settings.maxBatchEvents, this.settings.maxBatchBytes);
     if (batch === undefined) {
       this.scheduler.idle();
@@ -216,6 +220,8 @@ export class DeliveryEngine {
     this.attemptListener?.onSend(seqs);
     let result: DeliveryResult;
     try {
+      // No request may carry an event the spool has not written yet.
+      this.spool?.commit();
       result = await this.sender.send(this.encoder.encode(this.store, batch.slots), batch.id);
     } catch (error) {
       result = noAnswer((error as Error).message);

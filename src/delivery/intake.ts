@@ -4,6 +4,7 @@ import type { ByteSink } from '../records/event-sink.ts';
 import { writeBytes } from '../records/json-bytes.ts';
 import type { Spool } from '../spool/spool.ts';
 import type { Backlog } from './backlog.ts';
+import { DiskSeqs } from './disk-seqs.ts';
 import type { DropReason } from './drops.ts';
 import type { EventStore } from './event-store.ts';
 import type { DeliveryLedger } from './ledger.ts';
@@ -33,9 +34,13 @@ export interface IntakeParts {
  * offered gets a sequence number, taken or not.
  */
 export class EventIntake {
+  /** Sequence numbers of the events waiting in the spool behind the queue, not in memory. */
+  readonly onDisk: DiskSeqs = new DiskSeqs();
   private readonly parts: IntakeParts;
   /** Most bytes of one event's JSON: larger ones are dropped as `too-large`. */
   private readonly eventLimit: number;
+  /** `spool.unselected` when last looked at: recovered events it dropped are counted as they are read. */
+  private spoolUnselected = 0;
 
   constructor(parts: IntakeParts) {
     this.parts = parts;
@@ -82,6 +87,10 @@ export class EventIntake {
   commit(sink: ByteSink, type: string, acceptedAt: number, severity: number): void {
     const { settings: s, store, backlog, ledger } = this.parts;
     const seq = ledger.accept();
+    if (this.onDisk.size > 0) {
+      this.behindBacklog(sink, type, acceptedAt, severity, seq);
+      return;
+    }
     const full = backlog.events + 1 > s.maxQueueEvents || backlog.bytes + sink.length > s.maxQueueBytes;
     const refused = this.admit(sink, type, acceptedAt, severity, full);
     if (refused !== undefined) {
@@ -109,6 +118,54 @@ export class EventIntake {
       return;
     }
     this.commit(sink, event.type, event.acceptedAt, event.severity);
+  }
+
+  /**
+   * The spool's backlog at start: the events read back at open are queued, the rest stay on
+   * disk, accepted now, and come in through {@link refill} as the queue has room. Returns how
+   * many there are.
+   */
+  recover(): number {
+    const { spool, ledger, store, backlog, log } = this.parts;
+    if (spool === undefined) return 0;
+    ledger.dropAccepted('discarded', spool.unselected);
+    this.spoolUnselected = spool.unselected;
+    const count = spool.recovered.length + spool.unread;
+    if (count === 0) return 0;
+    for (const event of spool.recovered) backlog.push(store.add(event, ledger.accept()));
+    if (spool.unread > 0) this.onDisk.addRange(ledger.reserve(spool.unread), spool.unread);
+    log.info(`${count} events recovered from the spool`);
+    return count;
+  }
+
+  /** Moves events waiting on disk into the queue, a couple of batches at a time, within the queue's caps. */
+  refill(): void {
+    const { spool, settings: s, backlog, ledger, store } = this.parts;
+    if (spool === undefined || this.onDisk.size === 0) return;
+    const events = Math.min(s.maxQueueEvents - backlog.events, 2 * s.maxBatchEvents - backlog.events);
+    const bytes = Math.min(s.maxQueueBytes - backlog.bytes, 2 * s.maxBatchBytes - backlog.bytes);
+    if (events <= 0 || bytes <= 0) return;
+    const taken = spool.takeRecovered(events, bytes);
+    const unselected = spool.unselected - this.spoolUnselected;
+    this.spoolUnselected = spool.unselected;
+    const seqs = this.onDisk.take(unselected + taken.length);
+    for (let i = 0; i < unselected; i++) ledger.dropOne('discarded', seqs[i] as number);
+    for (let i = 0; i < taken.length; i++) backlog.push(store.add(taken[i] as WebhookEvent, seqs[unselected + i] as number));
+  }
+
+  /**
+   * With a backlog still on disk, a new event goes to the spool behind it (the memory caps do
+   * not apply: the spool's own limit does) and comes back through {@link refill}, in order.
+   */
+  private behindBacklog(sink: ByteSink, type: string, acceptedAt: number, severity: number, seq: number): void {
+    const refused = this.admit(sink, type, acceptedAt, severity, false);
+    this.parts.store.abort(sink);
+    if (refused !== undefined) {
+      this.parts.ledger.dropOne(refused, seq);
+      return;
+    }
+    this.onDisk.push(seq);
+    this.parts.queued();
   }
 
   /**

@@ -55,6 +55,13 @@ export class DeliveryLedger {
     return this.accepted++;
   }
 
+  /** Gives `count` consecutive sequence numbers at once (events accepted while still on disk); returns the first. */
+  reserve(count: number): number {
+    const first = this.accepted;
+    this.accepted += count;
+    return first;
+  }
+
   /**
    * Resolves with true once every item accepted so far has settled (or {@link releaseAll}),
    * with false when `timeoutMillis` passes first.

@@ -98,6 +98,9 @@ export async function handleLogs(context: LogsContext, req: IncomingMessage, res
   const after = context.unavailable() ?? checkRoom(context.processors, decoded);
   if (after !== undefined) return busy(after);
   const result = emitRecords(context.processors, decoded);
+  // What the answer acknowledges is on disk before it is sent (a spool's group commit would
+  // otherwise write it when this turn ends, and a crash in between would lose it).
+  for (const processor of context.processors) processor.commitSpool();
   if (result.busy !== undefined) {
     const outcome = busy(result.busy);
     return { ...outcome, selected: result.selected, rejected: result.rejected };

@@ -55,6 +55,10 @@ export class WebhookPipeline {
         ? undefined
         : openSpool(spoolDirectory(spoolDir, options.id), {
             maxBytes: spoolMaxBytes,
+            sync: options.spoolSync,
+            fsyncIntervalMillis: options.spoolFsyncIntervalMillis,
+            recoveredEvents: Math.min(options.maxQueueEvents, 2 * options.maxBatchEvents),
+            recoveredBytes: Math.min(options.maxQueueBytes, 2 * options.maxBatchBytes),
             log,
             destination: url,
             selects: (event) => mapper.selects(event),
@@ -125,6 +129,11 @@ export class WebhookPipeline {
   /** See DeliveryEngine.close, within `shutdown-timeout`. */
   close(): Promise<void> {
     return this.#engine.close(this.#options.shutdownTimeoutMillis);
+  }
+
+  /** See DeliveryEngine.commitSpool. */
+  commitSpool(): void {
+    this.#engine.commitSpool();
   }
 
   stats(): DeliveryStats {

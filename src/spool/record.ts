@@ -1,51 +1,45 @@
-import { isUtf8 } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 import type { WebhookEvent } from '../records/event.ts';
 
-/** One line of a spool segment: an accepted event, or the ids of events that are done. */
+/**
+ * One line of a spool segment: an accepted event, the ids of events that are done, or the
+ * mark of a compaction (every segment numbered below `seq` is superseded).
+ */
 export type SpoolRecord =
   | { readonly kind: 'append'; readonly event: WebhookEvent }
-  | { readonly kind: 'ack'; readonly ids: readonly string[] };
+  | { readonly kind: 'ack'; readonly ids: readonly string[] }
+  | { readonly kind: 'supersedes'; readonly seq: number };
 
 const TAB = 0x09;
-const NEWLINE = 0x0a;
+const QUOTE = 0x22;
 const CRC_HEX = /^[0-9a-f]{8}$/;
+const SEQ = /^\d{1,15}$/;
 
-/** `<crc32 of body, 8 hex digits>\t<body>\n`, the body being `text` then `bytes`. */
-function line(text: string, bytes?: Uint8Array): Buffer {
-  const head = Buffer.byteLength(text);
-  const size = head + (bytes?.length ?? 0);
-  const out = Buffer.allocUnsafe(9 + size + 1);
-  out.write(text, 9, head, 'utf8');
-  if (bytes !== undefined) out.set(bytes, 9 + head);
-  out.write(
-    crc32(out.subarray(9, 9 + size))
-      .toString(16)
-      .padStart(8, '0'),
-    0,
-    'latin1',
-  );
-  out[8] = TAB;
-  out[9 + size] = NEWLINE;
-  return out;
+/** Whether the line's checksum matches its body (`<crc32, 8 hex digits>\t<body>`). */
+export function checksumMatches(bytes: Buffer): boolean {
+  if (bytes.length < 11 || bytes[8] !== TAB) return false;
+  const crc = bytes.toString('latin1', 0, 8);
+  return CRC_HEX.test(crc) && crc32(bytes.subarray(9)) === Number.parseInt(crc, 16);
+}
+
+/** The record kind letter of a line (`A`, `K`, `C`), read without decoding it. */
+export function kindOf(bytes: Buffer): string {
+  return bytes.length > 10 && bytes[10] === TAB ? String.fromCharCode(bytes[9] as number) : '';
 }
 
 /**
- * The line that records an accepted event: `A\t[id,acceptedAt,severity,type,bytes]\t<json>`,
- * the event JSON's bytes verbatim. JSON that could not be stored verbatim on one UTF-8 line (a
- * raw newline, or bytes that are not UTF-8) goes escaped as a sixth header element instead.
+ * The id of an append line whose checksum was checked, read straight from `A\t["<digits>"`,
+ * or by decoding the line when the id is not plain digits.
  */
-export function encodeAppend(event: WebhookEvent): Buffer {
-  const header = [event.id, event.acceptedAt, event.severity, event.type, event.bytes];
-  if (!event.json.includes(NEWLINE) && isUtf8(event.json)) {
-    return line(`A\t${JSON.stringify(header)}\t`, event.json);
+export function appendId(bytes: Buffer): string | undefined {
+  const start = 13;
+  if (bytes[11] === 0x5b && bytes[12] === QUOTE) {
+    let end = start;
+    while (end < bytes.length && (bytes[end] as number) >= 0x30 && (bytes[end] as number) <= 0x39) end++;
+    if (end > start && bytes[end] === QUOTE) return bytes.toString('latin1', start, end);
   }
-  return line(`A\t${JSON.stringify([...header, event.json.toString('utf8')])}`);
-}
-
-/** The line that marks events as done: `K\t["id",…]`. */
-export function encodeAck(ids: readonly string[]): Buffer {
-  return line(`K\t${JSON.stringify(ids)}`);
+  const record = decodeRecord(bytes);
+  return record?.kind === 'append' ? record.event.id : undefined;
 }
 
 function toEvent(header: unknown, raw: string | undefined): WebhookEvent | undefined {
@@ -64,11 +58,8 @@ function toEvent(header: unknown, raw: string | undefined): WebhookEvent | undef
  * line is not a record (a torn write or corruption).
  */
 export function decodeRecord(bytes: Buffer): SpoolRecord | undefined {
-  if (bytes.length < 11 || bytes[8] !== TAB) return undefined;
-  const crc = bytes.toString('latin1', 0, 8);
-  const body = bytes.subarray(9);
-  if (!CRC_HEX.test(crc) || crc32(body) !== Number.parseInt(crc, 16)) return undefined;
-  const text = body.toString('utf8');
+  if (!checksumMatches(bytes)) return undefined;
+  const text = bytes.toString('utf8', 9);
   if (text[1] !== '\t') return undefined;
   try {
     if (text[0] === 'K') {
@@ -81,6 +72,7 @@ export function decodeRecord(bytes: Buffer): SpoolRecord | undefined {
       const event = tab < 0 ? toEvent(JSON.parse(text.slice(2)), undefined) : toEvent(JSON.parse(text.slice(2, tab)), text.slice(tab + 1));
       return event === undefined ? undefined : { kind: 'append', event };
     }
+    if (text[0] === 'C' && SEQ.test(text.slice(2))) return { kind: 'supersedes', seq: Number(text.slice(2)) };
   } catch {
     return undefined;
   }

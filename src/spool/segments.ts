@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WebhookEvent } from '../records/event.ts';
-import { decodeRecord } from './record.ts';
+import { appendId, checksumMatches, decodeRecord, kindOf } from './record.ts';
 
 const SEGMENT_NAME = /^segment-(\d{12})\.log$/;
 
@@ -12,12 +11,18 @@ export interface SegmentFile {
   readonly size: number;
 }
 
-/** What an earlier process left in a spool directory. */
+/**
+ * What an earlier process left in a spool directory, found without holding its events: the
+ * events themselves are read later, a chunk at a time (see recovery-stream.ts).
+ */
 export interface SpoolContents {
-  /** Segment files, oldest first. */
+  /** Segment files still needed, oldest first. */
   readonly segments: readonly SegmentFile[];
-  /** Appended and never acknowledged, in append order, each id once. */
-  readonly pending: readonly WebhookEvent[];
+  /** Ids acknowledged anywhere in those segments. */
+  readonly acked: ReadonlySet<string>;
+  /** Append records whose event is not acknowledged, and their bytes. */
+  readonly events: number;
+  readonly bytes: number;
   /** Lines skipped because their checksum or shape was wrong (torn writes, corruption). */
   readonly tornRecords: number;
 }
@@ -27,46 +32,85 @@ export function segmentPath(directory: string, seq: number): string {
   return join(directory, `segment-${String(seq).padStart(12, '0')}.log`);
 }
 
+/** The line boundaries of `content`: starts and ends (without the newline), in order. */
+function lineBounds(content: Buffer): number[] {
+  const bounds: number[] = [];
+  let start = 0;
+  while (start < content.length) {
+    let end = content.indexOf(0x0a, start);
+    if (end < 0) end = content.length;
+    bounds.push(start, end);
+    start = end + 1;
+  }
+  return bounds;
+}
+
+interface Tally {
+  events: number;
+  bytes: number;
+  damaged: number;
+  /** Segments numbered below this one are superseded by a finished compaction. */
+  supersededBelow: number;
+}
+
+/** Reads one segment's lines newest first, so that every acknowledgement is seen before the append it names. */
+function scanSegment(content: Buffer, acked: Set<string>, tally: Tally): void {
+  const bounds = lineBounds(content);
+  for (let i = bounds.length - 2; i >= 0; i -= 2) {
+    const line = content.subarray(bounds[i] as number, bounds[i + 1] as number);
+    const kind = checksumMatches(line) ? kindOf(line) : '';
+    if (kind === 'A') {
+      const id = appendId(line);
+      if (id === undefined) {
+        tally.damaged++;
+      } else if (!acked.has(id)) {
+        tally.events++;
+        tally.bytes += line.length + 1;
+      }
+      continue;
+    }
+    const record = kind === '' ? undefined : decodeRecord(line);
+    if (record?.kind === 'ack') {
+      for (const id of record.ids) acked.add(id);
+    } else if (record?.kind === 'supersedes') {
+      tally.supersededBelow = Math.max(tally.supersededBelow, record.seq);
+    } else {
+      tally.damaged++;
+    }
+  }
+}
+
 /**
- * Replays every segment in `directory`: the pending events are those appended minus those
- * acknowledged anywhere, in order of first append (a segment rewritten at open may repeat
- * events of an older one that was not deleted yet). Damaged lines are skipped and counted;
- * `warn` hears about each damaged segment. Throws only when the directory or a file cannot be read.
+ * Finds what is pending in `directory` by reading every segment once, newest first: the ids
+ * acknowledged, and how many append records (and bytes) are not. Events are not decoded or
+ * kept. Segments below a finished compaction's mark are superseded and deleted. Damaged lines
+ * are counted; `warn` hears about each damaged segment. Throws only when the directory or a
+ * file cannot be read.
  */
-export function readSpool(directory: string, warn: (message: string) => void): SpoolContents {
-  const segments: SegmentFile[] = [];
+export function scanSpool(directory: string, warn: (message: string) => void): SpoolContents {
+  const files: SegmentFile[] = [];
   for (const name of readdirSync(directory)) {
     const match = SEGMENT_NAME.exec(name);
-    if (match?.[1] !== undefined) segments.push({ seq: Number(match[1]), path: join(directory, name), size: 0 });
+    if (match?.[1] !== undefined) files.push({ seq: Number(match[1]), path: join(directory, name), size: 0 });
   }
-  segments.sort((a, b) => a.seq - b.seq);
-  const appended = new Map<string, WebhookEvent>();
+  files.sort((a, b) => b.seq - a.seq);
   const acked = new Set<string>();
+  const tally: Tally = { events: 0, bytes: 0, damaged: 0, supersededBelow: 0 };
+  const segments: SegmentFile[] = [];
   let tornRecords = 0;
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i] as SegmentFile;
-    const content = readFileSync(segment.path);
-    segments[i] = { ...segment, size: content.length };
-    let damaged = 0;
-    let start = 0;
-    while (start < content.length) {
-      let end = content.indexOf(0x0a, start);
-      if (end < 0) end = content.length;
-      const record = decodeRecord(content.subarray(start, end));
-      start = end + 1;
-      if (record === undefined) {
-        damaged++;
-      } else if (record.kind === 'ack') {
-        for (const id of record.ids) acked.add(id);
-      } else if (!appended.has(record.event.id)) {
-        appended.set(record.event.id, record.event);
-      }
+  for (const file of files) {
+    if (file.seq < tally.supersededBelow) {
+      unlinkSync(file.path);
+      continue;
     }
-    if (damaged > 0) {
-      warn(`spool ${directory}: skipped ${damaged} damaged record(s) in ${segment.path} (torn write or corruption)`);
-      tornRecords += damaged;
+    const content = readFileSync(file.path);
+    segments.unshift({ ...file, size: content.length });
+    tally.damaged = 0;
+    scanSegment(content, acked, tally);
+    if (tally.damaged > 0) {
+      warn(`spool ${directory}: skipped ${tally.damaged} damaged record(s) in ${file.path} (torn write or corruption)`);
+      tornRecords += tally.damaged;
     }
   }
-  const pending = [...appended.values()].filter((event) => !acked.has(event.id));
-  return { segments, pending, tornRecords };
+  return { segments, acked, events: tally.events, bytes: tally.bytes, tornRecords };
 }

@@ -125,15 +125,15 @@ export function checkDestination(directory: string, found: SpoolContents, destin
   const meta = readMeta(directory);
   if (typeof meta === 'object' && fingerprint(meta.salt, destination) === meta.destination) return { found };
   const text = `${JSON.stringify(newMeta(destination))}\n`;
-  if (meta === 'missing' || found.pending.length === 0) {
+  if (meta === 'missing' || found.events === 0) {
     writeMeta(directory, text);
     return { found };
   }
-  const events = found.pending.length;
+  const events = found.events;
   const aside = setAside(directory, found, meta === 'unreadable' ? undefined : `${JSON.stringify(meta)}\n`);
   writeMeta(directory, text);
   return {
-    found: { segments: [], pending: [], tornRecords: found.tornRecords },
+    found: { segments: [], acked: new Set(), events: 0, bytes: 0, tornRecords: found.tornRecords },
     setAside: { directory: aside, events, unreadable: meta === 'unreadable' },
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { runCli, startListener } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'otel-webhooks-check-forms-'));
@@ -32,7 +32,7 @@ auth = { username = "%{env:USER}%", secret = "%{file:${tokenFile}}%" }
 `;
 
 describe('otel-webhooks check: macros and registry JSON', () => {
-  test('shows which keys came from which macro, and none of their values', async () => {
+  it('shows which keys came from which macro, and none of their values', async () => {
     const path = file('macros.toml', MACROS_TOML);
     const result = await runCli(['check', path], { env: SECRETS });
     assert.equal(result.code, 0, result.stdout + result.stderr);
@@ -49,7 +49,7 @@ describe('otel-webhooks check: macros and registry JSON', () => {
     assert.match(result.stdout, /warning: webhook\."ops"\.events: \(from %\{env:TEAM\}%\) matches no known event type/);
   });
 
-  test('a header whose name came from a macro is not named', async () => {
+  it('a header whose name came from a macro is not named', async () => {
     const toml = MACROS_TOML.replace('"X-Other: 1"', '"%{env:HEADER}%"');
     const result = await runCli(['check', file('header-name.toml', toml)], { env: SECRETS });
     assert.equal(result.code, 0, result.stdout + result.stderr);
@@ -58,14 +58,14 @@ describe('otel-webhooks check: macros and registry JSON', () => {
     assert.ok(!result.stdout.includes('s3cret'), result.stdout);
   });
 
-  test('a missing variable exits 1 with file, line, key and macro', async () => {
+  it('a missing variable exits 1 with file, line, key and macro', async () => {
     const path = file('missing.toml', MACROS_TOML);
     const result = await runCli(['check', path], { env: { ...SECRETS, HOOK_KEY: undefined } });
     assert.equal(result.code, 1);
     assert.equal(result.stderr.trim(), `${path}:4: webhook."ops".signature-key: %{env:HOOK_KEY}%: the environment variable is not set`);
   });
 
-  test('a registry JSON config: each webhook as it will run, secrets by where they come from', async () => {
+  it('a registry JSON config: each webhook as it will run, secrets by where they come from', async () => {
     const json = {
       accountId: 'a',
       list: [
@@ -91,7 +91,7 @@ describe('otel-webhooks check: macros and registry JSON', () => {
     assert.ok(!result.stdout.includes('s3cret'), result.stdout);
   });
 
-  test('a masked secret in a registry JSON config exits 1 and says why', async () => {
+  it('a masked secret in a registry JSON config exits 1 and says why', async () => {
     const path = file(
       'masked.json',
       JSON.stringify({ id: 'x', url: 'https://a.example', signatureKey: { '@type': 'Value', secret: '****' } }),
@@ -101,7 +101,7 @@ describe('otel-webhooks check: macros and registry JSON', () => {
     assert.match(result.stderr, /: WebHook\."x"\.signatureKey\.secret: masked by the server/);
   });
 
-  test('send delivers through a snapshot NDJSON config, signed with its secret from the environment', async (t) => {
+  it('send delivers through a snapshot NDJSON config, signed with its secret from the environment', async (t) => {
     const listener = await startListener(['--port', '0', '--signature-key', SECRETS.HOOK_KEY, '--token', 'file-s3cret-token']);
     t.after(() => listener.stop());
     const body = {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { CLIENT_KEY, tlsFixture } from '../helpers/certs.ts';
 import { runCli } from '../helpers/cli.ts';
 
@@ -42,7 +42,7 @@ const NO_PROXY_ENV: NodeJS.ProcessEnv = {
 };
 
 describe('otel-webhooks check: signing, proxy and TLS', () => {
-  test('shows the Standard Webhooks scheme, the proxy without credentials and the TLS settings, and no secret', async () => {
+  it('shows the Standard Webhooks scheme, the proxy without credentials and the TLS settings, and no secret', async () => {
     const file = config(
       'transport.toml',
       `[webhook."secure"]
@@ -81,7 +81,7 @@ min-version = "TLSv1.3"
     }
   });
 
-  test('with NODE_USE_ENV_PROXY=1, the proxy of the environment is shown without credentials, with NO_PROXY', async () => {
+  it('with NODE_USE_ENV_PROXY=1, the proxy of the environment is shown without credentials, with NO_PROXY', async () => {
     const file = config('env.toml', '[webhook."env"]\nurl = "https://hooks.example.org/in"\nevents = ["*"]\n');
     const env = {
       ...NO_PROXY_ENV,
@@ -98,14 +98,14 @@ min-version = "TLSv1.3"
     assert.ok(!(result.stdout + result.stderr).includes(PROXY_PASSWORD));
   });
 
-  test('without a proxy, no proxy line is shown', async () => {
+  it('without a proxy, no proxy line is shown', async () => {
     const file = config('direct.toml', '[webhook."direct"]\nurl = "https://hooks.example.org/in"\nevents = ["*"]\n');
     const result = await runCli(['check', file], { env: { ...NO_PROXY_ENV, HTTPS_PROXY: 'http://proxy.example.org:3128' } });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(field(result.stdout, 'proxy'), undefined);
   });
 
-  test('TLS settings on an http: url are a warning', async () => {
+  it('TLS settings on an http: url are a warning', async () => {
     const file = config(
       'plain.toml',
       '[webhook."plain"]\nurl = "http://hooks.example.org/in"\nevents = ["*"]\n\n[webhook."plain".tls]\nmin-version = "TLSv1.3"\n',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
 import { selectedEventTypes, unmatchedPatterns } from '../../src/records/match.ts';
 import { fixture, runCli } from '../helpers/cli.ts';
@@ -17,7 +17,7 @@ function lineOf(file: string, text: string): number {
 const STACK_FRAME = /^\s+at /m;
 
 describe('otel-webhooks check', () => {
-  test('the newer seed example: store.ingest is reported as no event type, with the nearest names and its line', async () => {
+  it('the newer seed example: store.ingest is reported as no event type, with the nearest names and its line', async () => {
     const file = fixture('seed-newer.toml');
     const result = await runCli(['check', file]);
     assert.equal(result.code, 0, result.stderr);
@@ -34,7 +34,7 @@ describe('otel-webhooks check', () => {
     for (const suggestion of unknown.suggestions) assert.ok(warning.includes(`"${suggestion}"`), warning);
   });
 
-  test('the newer seed example: each setting is shown as it will run', async () => {
+  it('the newer seed example: each setting is shown as it will run', async () => {
     const result = await runCli(['check', fixture('seed-newer.toml')]);
     assert.equal(result.code, 0, result.stderr);
     const field = (name: string): string | undefined =>
@@ -53,7 +53,7 @@ describe('otel-webhooks check', () => {
     assert.match(result.stdout, /"auth\.success"\s+selects 1\n\s+"store\.ingest"\s+selects 0\n\s+1 event type selected/);
   });
 
-  test('the older seed example: every pattern selects its event type, no warning, and the pre-0.9 names get a note', async () => {
+  it('the older seed example: every pattern selects its event type, no warning, and the pre-0.9 names get a note', async () => {
     const file = fixture('seed-older.toml');
     const [webhook] = parseWebhookConfig(readFileSync(file, 'utf8'));
     assert.ok(webhook !== undefined);
@@ -66,7 +66,7 @@ describe('otel-webhooks check', () => {
     assert.match(result.stdout, /valid$/m);
   });
 
-  test('a config error exits 1 with file, line and key, and no stack trace', async () => {
+  it('a config error exits 1 with file, line and key, and no stack trace', async () => {
     const file = fixture('cli/bad-duration.toml');
     const result = await runCli(['check', file]);
     assert.equal(result.code, 1);
@@ -76,7 +76,7 @@ describe('otel-webhooks check', () => {
     assert.doesNotMatch(result.stderr, STACK_FRAME);
   });
 
-  test("an invalid glob in events exits 1 with file, line and the pattern's key", async () => {
+  it("an invalid glob in events exits 1 with file, line and the pattern's key", async () => {
     const file = fixture('cli/bad-pattern.toml');
     const result = await runCli(['check', file]);
     assert.equal(result.code, 1);
@@ -87,7 +87,7 @@ describe('otel-webhooks check', () => {
     assert.doesNotMatch(result.stderr, STACK_FRAME);
   });
 
-  test('invalid TOML exits 1 with the line of the problem', async () => {
+  it('invalid TOML exits 1 with the line of the problem', async () => {
     const file = fixture('cli/bad-toml.toml');
     const result = await runCli(['check', file]);
     assert.equal(result.code, 1);
@@ -95,7 +95,7 @@ describe('otel-webhooks check', () => {
     assert.doesNotMatch(result.stderr, STACK_FRAME);
   });
 
-  test('no secret is shown: url credentials are masked, keys, tokens and header values left out', async () => {
+  it('no secret is shown: url credentials are masked, keys, tokens and header values left out', async () => {
     const result = await runCli(['check', fixture('cli/secrets.toml')]);
     assert.equal(result.code, 0, result.stderr);
     for (const secret of ['url-pa55word', 'hook-user', 'signing-key-s3cret', 'header-s3cret', 'bearer-t0ken']) {
@@ -105,33 +105,33 @@ describe('otel-webhooks check', () => {
     assert.ok(result.stdout.includes('X-Api-Key'), result.stdout);
   });
 
-  test('--strict turns warnings into exit code 1', async () => {
+  it('--strict turns warnings into exit code 1', async () => {
     const result = await runCli(['check', '--strict', fixture('seed-newer.toml')]);
     assert.equal(result.code, 1);
     assert.ok(result.stdout.includes('warning:'));
   });
 
-  test('a missing file exits 1 with one line and no stack trace', async () => {
+  it('a missing file exits 1 with one line and no stack trace', async () => {
     const result = await runCli(['check', fixture('cli/no-such-file.toml')]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^otel-webhooks check: cannot read .*no-such-file\.toml: no such file\n$/);
   });
 
-  test('no config file is a usage error: exit 2 and a pointer to --help', async () => {
+  it('no config file is a usage error: exit 2 and a pointer to --help', async () => {
     const result = await runCli(['check']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /missing the config file/);
     assert.match(result.stderr, /otel-webhooks check --help/);
   });
 
-  test('--help explains the command and its exit codes, exit 0', async () => {
+  it('--help explains the command and its exit codes, exit 0', async () => {
     const result = await runCli(['check', '--help']);
     assert.equal(result.code, 0);
     assert.match(result.stdout, /^Usage: otel-webhooks check <config> /);
     assert.match(result.stdout, /Exit codes:\n\s+0 .*\n\s+1 .*\n(?:\s{4,}.*\n)*\s+2 /);
   });
 
-  test('output to a pipe has no colour codes', async () => {
+  it('output to a pipe has no colour codes', async () => {
     const result = await runCli(['check', fixture('seed-newer.toml')]);
     assert.equal(result.code, 0);
     assert.ok(!result.stdout.includes('\u001b['), 'escape codes in output');
@@ -139,20 +139,20 @@ describe('otel-webhooks check', () => {
 });
 
 describe('otel-webhooks (no command)', () => {
-  test('without a command it prints usage with the exit codes to stderr and exits 2', async () => {
+  it('without a command it prints usage with the exit codes to stderr and exits 2', async () => {
     const result = await runCli([]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /Commands:[\s\S]*check[\s\S]*listen[\s\S]*send[\s\S]*events[\s\S]*demo/);
     assert.match(result.stderr, /Exit codes:/);
   });
 
-  test('an unknown command exits 2', async () => {
+  it('an unknown command exits 2', async () => {
     const result = await runCli(['deploy']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /unknown command "deploy"/);
   });
 
-  test('every command answers --help with exit 0', async () => {
+  it('every command answers --help with exit 0', async () => {
     for (const command of ['check', 'listen', 'send', 'events', 'demo']) {
       const result = await runCli([command, '--help']);
       assert.equal(result.code, 0, command);

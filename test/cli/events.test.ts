@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { eventTypes } from '../../src/records/catalog.ts';
 import { unmatchedPatterns } from '../../src/records/match.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -13,7 +13,7 @@ interface ListedEvent {
 }
 
 describe('otel-webhooks events', () => {
-  test("'auth.*' --json lists every auth event type with its level, versions and keys", async () => {
+  it("'auth.*' --json lists every auth event type with its level, versions and keys", async () => {
     const result = await runCli(['events', 'auth.*', '--json']);
     assert.equal(result.code, 0, result.stderr);
     const listed = JSON.parse(result.stdout) as ListedEvent[];
@@ -31,7 +31,7 @@ describe('otel-webhooks events', () => {
     );
   });
 
-  test('an exclusion removes types from what the other patterns list', async () => {
+  it('an exclusion removes types from what the other patterns list', async () => {
     const result = await runCli(['events', 'auth.*', '!auth.success', '--json']);
     assert.equal(result.code, 0, result.stderr);
     const names = (JSON.parse(result.stdout) as ListedEvent[]).map((event) => event.name);
@@ -39,7 +39,7 @@ describe('otel-webhooks events', () => {
     assert.ok(!names.includes('auth.success'));
   });
 
-  test('the table has one line per type, then the count', async () => {
+  it('the table has one line per type, then the count', async () => {
     const result = await runCli(['events', 'security.*']);
     assert.equal(result.code, 0, result.stderr);
     const expected = eventTypes.filter((info) => info.name.startsWith('security.'));
@@ -51,7 +51,7 @@ describe('otel-webhooks events', () => {
     assert.equal(lines.at(-1), `${expected.length} event types match "security.*"`);
   });
 
-  test('a pattern that matches nothing exits 1 and names the nearest types', async () => {
+  it('a pattern that matches nothing exits 1 and names the nearest types', async () => {
     const result = await runCli(['events', 'store.ingest']);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
@@ -61,7 +61,7 @@ describe('otel-webhooks events', () => {
     for (const suggestion of unknown.suggestions) assert.ok(result.stderr.includes(suggestion), result.stderr);
   });
 
-  test('an invalid pattern is a usage error: exit 2', async () => {
+  it('an invalid pattern is a usage error: exit 2', async () => {
     const result = await runCli(['events', '!!auth.*']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /invalid event pattern/);

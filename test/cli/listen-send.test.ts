@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { compileEventMatcher } from '../../src/records/match.ts';
 import { fixture, runCli, startListener } from '../helpers/cli.ts';
 
@@ -35,7 +35,7 @@ const SEED_NEWER = ['auth.success', 'store.ingest'];
 const SEED_CHECKS = ['--signature-key', 'my-secret-key', '--username', 'account', '--secret', 'password'];
 
 describe('otel-webhooks listen + send', () => {
-  test('send delivers the selected events through the seed config; listen verifies and counts them', async (t) => {
+  it('send delivers the selected events through the seed config; listen verifies and counts them', async (t) => {
     const listener = await startListener(['--port', '0', ...SEED_CHECKS]);
     t.after(() => listener.stop());
     assert.match(listener.url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -56,7 +56,7 @@ describe('otel-webhooks listen + send', () => {
     );
   });
 
-  test('listen --fail 2 makes the sender retry; every event arrives once, with the same ids', async (t) => {
+  it('listen --fail 2 makes the sender retry; every event arrives once, with the same ids', async (t) => {
     const listener = await startListener([
       '--port',
       '0',
@@ -90,7 +90,7 @@ describe('otel-webhooks listen + send', () => {
     assert.equal(new Set(accepted.map((event) => event.id)).size, accepted.length);
   });
 
-  test('--json puts each event on its own line with its data as sent', async (t) => {
+  it('--json puts each event on its own line with its data as sent', async (t) => {
     const listener = await startListener(['--port', '0', '--json']);
     t.after(() => listener.stop());
     const input = `${JSON.stringify({ type: 'auth.success', data: { accountName: 'jane', remoteIp: '203.0.113.9' }, createdAt: '2026-11-22T10:05:14Z' })}\n`;
@@ -106,7 +106,7 @@ describe('otel-webhooks listen + send', () => {
     assert.match(stopped.stderr, /Listening on/);
   });
 
-  test('a wrong signature key is refused: send exits 1 after --wait, listen exits 1', async (t) => {
+  it('a wrong signature key is refused: send exits 1 after --wait, listen exits 1', async (t) => {
     const listener = await startListener(['--port', '0', '--signature-key', 'another-key']);
     t.after(() => listener.stop());
     const sent = await runCli([
@@ -127,7 +127,7 @@ describe('otel-webhooks listen + send', () => {
     assert.match(stopped.stdout, /401 refused: bad signature\s+signature FAILED/);
   });
 
-  test('malformed lines are reported with their line number and skipped; the rest is delivered; exit 1', async (t) => {
+  it('malformed lines are reported with their line number and skipped; the rest is delivered; exit 1', async (t) => {
     const listener = await startListener(['--port', '0', '--json']);
     t.after(() => listener.stop());
     const events = fixture('cli/events-malformed.ndjson');
@@ -150,7 +150,7 @@ describe('otel-webhooks listen + send', () => {
     );
   });
 
-  test('a bad config stops send before anything is sent: exit 1 with line and key', async () => {
+  it('a bad config stops send before anything is sent: exit 1 with line and key', async () => {
     const file = fixture('cli/bad-duration.toml');
     const sent = await runCli(['send', file, fixture('cli/events.ndjson')]);
     assert.equal(sent.code, 1);
@@ -158,19 +158,19 @@ describe('otel-webhooks listen + send', () => {
     assert.equal(sent.stdout, '');
   });
 
-  test('--webhook with an id the config lacks is a usage error naming the ids it has', async () => {
+  it('--webhook with an id the config lacks is a usage error naming the ids it has', async () => {
     const sent = await runCli(['send', fixture('seed-newer.toml'), fixture('cli/events.ndjson'), '--webhook', 'nope']);
     assert.equal(sent.code, 2);
     assert.match(sent.stderr, /no such webhook .* \(it has "my-webhook"\)/);
   });
 
-  test('listen refuses --token together with --username: exit 2', async () => {
+  it('listen refuses --token together with --username: exit 2', async () => {
     const result = await runCli(['listen', '--port', '0', '--token', 't', '--username', 'u', '--secret', 's']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--token cannot be combined with --username\/--secret/);
   });
 
-  test('listen on a port in use exits 1 with one line', async (t) => {
+  it('listen on a port in use exits 1 with one line', async (t) => {
     const first = await startListener(['--port', '0']);
     t.after(() => first.stop());
     const port = new URL(first.url).port;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { fixture, runCli, startListener } from '../helpers/cli.ts';
 
 /** The key of fixtures/cli/standard-webhooks.toml. */
@@ -8,7 +8,7 @@ const OTHER_KEY = 'whsec_YW5vdGhlci1zdGFuZGFyZC13ZWJob29rcy1rZXk=';
 const INPUT = `${JSON.stringify({ type: 'auth.success', data: { accountName: 'jane' } })}\n`;
 
 describe('otel-webhooks listen --standard-key', () => {
-  test('verifies Standard Webhooks signatures and shows the webhook-id', async (t) => {
+  it('verifies Standard Webhooks signatures and shows the webhook-id', async (t) => {
     const listener = await startListener(['--port', '0', '--standard-key', OTHER_KEY, '--standard-key', KEY]);
     t.after(() => listener.stop());
     const sent = await runCli(['send', fixture('cli/standard-webhooks.toml'), '-', '--url', listener.url], { input: INPUT });
@@ -20,7 +20,7 @@ describe('otel-webhooks listen --standard-key', () => {
     assert.match(stopped.stdout, /\n {4}webhook-id {2}\d+-1\n/);
   });
 
-  test('a request signed with another key is refused', async (t) => {
+  it('a request signed with another key is refused', async (t) => {
     const listener = await startListener(['--port', '0', '--standard-key', OTHER_KEY]);
     t.after(() => listener.stop());
     const sent = await runCli(['send', fixture('cli/standard-webhooks.toml'), '-', '--url', listener.url, '--wait', '1s'], {
@@ -32,7 +32,7 @@ describe('otel-webhooks listen --standard-key', () => {
     assert.match(stopped.stdout, /401 refused: bad signature\s+signature FAILED/);
   });
 
-  test('a key that is not a whsec_ secret is a usage error', async () => {
+  it('a key that is not a whsec_ secret is a usage error', async () => {
     const result = await runCli(['listen', '--port', '0', '--standard-key', 'plain-key']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--standard-key must start with "whsec_"/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { LineTooLongError, readLines } from '../../src/cli/read-lines.ts';
 
 async function lines(chunks: readonly (string | Buffer)[], maxLineBytes = 1_000): Promise<string[]> {
@@ -10,16 +10,16 @@ async function lines(chunks: readonly (string | Buffer)[], maxLineBytes = 1_000)
 }
 
 describe('reading input lines', () => {
-  test('splits at line feeds across chunks, keeps a last line without one, leaves \\r to the caller', async () => {
+  it('splits at line feeds across chunks, keeps a last line without one, leaves \\r to the caller', async () => {
     assert.deepEqual(await lines(['{"a":', '1}\n{"b"', ':2}\r\n\n', 'tail']), ['{"a":1}', '{"b":2}\r', '', 'tail']);
   });
 
-  test('decodes a character split between chunks', async () => {
+  it('decodes a character split between chunks', async () => {
     const bytes = Buffer.from('naïve ✓\n');
     assert.deepEqual(await lines([bytes.subarray(0, 3), bytes.subarray(3, 9), bytes.subarray(9)]), ['naïve ✓']);
   });
 
-  test('takes a line of exactly the limit and refuses a longer one, naming it', async () => {
+  it('takes a line of exactly the limit and refuses a longer one, naming it', async () => {
     assert.deepEqual(await lines([`${'x'.repeat(10)}\n`], 10), ['x'.repeat(10)]);
     await assert.rejects(
       lines(['ok\n', 'x'.repeat(6), 'x'.repeat(6), '\n'], 10),
@@ -27,7 +27,7 @@ describe('reading input lines', () => {
     );
   });
 
-  test('stops reading endless input without a line feed', async () => {
+  it('stops reading endless input without a line feed', async () => {
     let served = 0;
     const endless = new Readable({
       read() {

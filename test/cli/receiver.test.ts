@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { startReceiver } from '../../src/cli/receiver.ts';
 
 async function post(url: string, events: unknown[]): Promise<number> {
@@ -11,7 +11,7 @@ async function post(url: string, events: unknown[]): Promise<number> {
 const event = { id: '1', createdAt: '2026-11-22T10:05:14Z', type: 'auth.success', data: {} };
 
 describe('CLI receiver', () => {
-  test('counts requests without keeping them unless asked', async (t) => {
+  it('counts requests without keeping them unless asked', async (t) => {
     const receiver = await startReceiver();
     t.after(() => receiver.close());
     const seen: number[] = [];
@@ -23,7 +23,7 @@ describe('CLI receiver', () => {
     assert.deepEqual(receiver.batches, []);
   });
 
-  test('keeps every batch with keepBatches', async (t) => {
+  it('keeps every batch with keepBatches', async (t) => {
     const receiver = await startReceiver({ keepBatches: true });
     t.after(() => receiver.close());
     assert.equal(await post(receiver.url, [event]), 200);

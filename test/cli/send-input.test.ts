@@ -3,14 +3,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { openSpool } from '../../src/spool/spool.ts';
 import { fixture, runCli } from '../helpers/cli.ts';
 
 const quiet = { warn: (): void => undefined, debug: (): void => undefined };
 
 describe('otel-webhooks send with hostile input', () => {
-  test('input without an end of line stops at the longest line a webhook could keep, exit 1', async (t) => {
+  it('input without an end of line stops at the longest line a webhook could keep, exit 1', async (t) => {
     // Writes "x" for as long as anyone reads.
     const endless = spawn(
       process.execPath,
@@ -29,7 +29,7 @@ describe('otel-webhooks send with hostile input', () => {
     assert.doesNotMatch(sent.stdout + sent.stderr, /RangeError|\n\s+at /);
   });
 
-  test('a createdAt after year 9999 is reported as a malformed line, exit 1', async () => {
+  it('a createdAt after year 9999 is reported as a malformed line, exit 1', async () => {
     const input = `${JSON.stringify({ type: 'auth.success', createdAt: '+010000-01-01T00:00:00Z' })}\n`;
     const sent = await runCli(['send', fixture('cli/small-queue.toml'), '-', '--url', 'http://127.0.0.1:9/', '--wait', '1s'], { input });
     assert.equal(sent.code, 1, sent.stdout + sent.stderr);
@@ -40,7 +40,7 @@ describe('otel-webhooks send with hostile input', () => {
     assert.match(sent.stdout, /Read 0 events from <stdin> \(1 malformed line skipped\)/);
   });
 
-  test('a spool held by another process is reported in one line, exit 1', async (t) => {
+  it('a spool held by another process is reported in one line, exit 1', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'otel-webhooks-send-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const config = join(dir, 'spooled.toml');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { WebhookConfigError, type WebhookConfigErrorCode } from '../../src/config/errors.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
@@ -29,7 +29,7 @@ const base: WebhookOptions = { id: 'ops', url: 'https://hooks.example.org/x', ev
 const loose = (patch: Record<string, unknown>): WebhookOptions => ({ ...base, ...patch }) as WebhookOptions;
 
 describe('parseWebhookConfig: documented examples', () => {
-  test('the older seed example (with the commas its events list lacks) gives every value', () => {
+  it('the older seed example (with the commas its events list lacks) gives every value', () => {
     assert.deepEqual(parseWebhookConfig(fixture('seed-older.toml')), [
       {
         id: 'my-webhook',
@@ -60,14 +60,14 @@ describe('parseWebhookConfig: documented examples', () => {
     ]);
   });
 
-  test('the older seed example as printed is a TOML error at its first missing comma', () => {
+  it('the older seed example as printed is a TOML error at its first missing comma', () => {
     const error = configError(() => parseWebhookConfig(fixture('seed-older-verbatim.toml')));
     assert.equal(error.code, 'ERR_WEBHOOK_TOML');
     assert.equal(error.line, 4);
     assert.match(error.message, /^invalid TOML: .+ \(line 4, column 1\)$/);
   });
 
-  test('the newer seed example gives every value (event names are checked elsewhere)', () => {
+  it('the newer seed example gives every value (event names are checked elsewhere)', () => {
     assert.deepEqual(parseWebhookConfig(fixture('seed-newer.toml')), [
       {
         id: 'my-webhook',
@@ -85,7 +85,7 @@ describe('parseWebhookConfig: documented examples', () => {
 });
 
 describe('parseWebhookConfig: keys', () => {
-  test('reads every key and ignores the rest of a Stalwart configuration', () => {
+  it('reads every key and ignores the rest of a Stalwart configuration', () => {
     assert.deepEqual(parseWebhookConfig(fixture('all-keys.toml')), [
       {
         id: 'ops',
@@ -124,7 +124,7 @@ describe('parseWebhookConfig: keys', () => {
     ]);
   });
 
-  test('every parsed webhook resolves, with the values it was given', () => {
+  it('every parsed webhook resolves, with the values it was given', () => {
     const [ops, archive] = parseWebhookConfig(fixture('all-keys.toml')).map(resolveWebhookOptions);
     assert.equal(ops?.authorization, 'Bearer ops-bearer-token');
     assert.deepEqual(ops?.headers, { 'X-Team': 'mail', 'X-Env': 'production' });
@@ -133,7 +133,7 @@ describe('parseWebhookConfig: keys', () => {
     assert.equal(archive?.authKind, 'basic');
   });
 
-  test('defaults apply to every key left out', () => {
+  it('defaults apply to every key left out', () => {
     const [archive] = parseWebhookConfig(fixture('all-keys.toml')).slice(1).map(resolveWebhookOptions);
     assert.equal(archive?.throttleMillis, 1_000);
     assert.equal(archive?.discardAfterMillis, 300_000);
@@ -147,7 +147,7 @@ describe('parseWebhookConfig: keys', () => {
     assert.equal(archive?.allowInvalidCerts, false);
   });
 
-  test('an invalid glob is a config error naming the key, the pattern and the line', () => {
+  it('an invalid glob is a config error naming the key, the pattern and the line', () => {
     assert.throws(
       () => parseWebhookConfig(webhookToml().replace('events = ["*"]', 'events = ["auth.*", "auth.["]')),
       (error: WebhookConfigError) =>
@@ -157,13 +157,13 @@ describe('parseWebhookConfig: keys', () => {
     );
   });
 
-  test('credentials in the url become Basic auth and are not sent in the url', () => {
+  it('credentials in the url become Basic auth and are not sent in the url', () => {
     const resolved = resolveWebhookOptions({ id: 'u', url: 'https://user:p%40ss@hooks.example.org/x', events: ['*'] });
     assert.equal(resolved.authKind, 'basic');
     assert.equal(resolved.authorization, `Basic ${Buffer.from('user:p@ss').toString('base64')}`);
   });
 
-  test('credentials in the url cannot be combined with auth', () => {
+  it('credentials in the url cannot be combined with auth', () => {
     assert.throws(
       () => parseWebhookConfig(webhookToml('auth.token = "t"').replace('https://', 'https://user:pw@')),
       (error: WebhookConfigError) =>
@@ -173,23 +173,23 @@ describe('parseWebhookConfig: keys', () => {
     );
   });
 
-  test('a document without webhook tables has no webhooks', () => {
+  it('a document without webhook tables has no webhooks', () => {
     assert.deepEqual(parseWebhookConfig('[server]\nhostname = "mx"\n[tracer."log"]\nlevel = "info"\n'), []);
     assert.deepEqual(parseWebhookConfig(''), []);
   });
 
-  test('an empty webhook table is not a webhook', () => {
+  it('an empty webhook table is not a webhook', () => {
     assert.deepEqual(parseWebhookConfig('[webhook."later"]\n'), []);
   });
 
-  test('durations may be strings with a unit or integers of milliseconds', () => {
+  it('durations may be strings with a unit or integers of milliseconds', () => {
     const [options] = parseWebhookConfig(webhookToml('timeout = "2 M"', 'throttle = 250', 'discard-after = "1d"'));
     assert.equal(options?.timeoutMillis, 120_000);
     assert.equal(options?.throttleMillis, 250);
     assert.equal(options?.discardAfterMillis, 86_400_000);
   });
 
-  test('auth may be written as dotted keys, a sub-table or an inline table', () => {
+  it('auth may be written as dotted keys, a sub-table or an inline table', () => {
     const expected = { username: 'account', secret: 'password' };
     const dotted = webhookToml('auth.username = "account"', 'auth.secret = "password"');
     const inline = webhookToml('auth = { username = "account", secret = "password" }');
@@ -197,7 +197,7 @@ describe('parseWebhookConfig: keys', () => {
     for (const toml of [dotted, inline, table]) assert.deepEqual(parseWebhookConfig(toml)[0]?.auth, expected);
   });
 
-  test('enable = false is parsed, validated and kept', () => {
+  it('enable = false is parsed, validated and kept', () => {
     assert.equal(parseWebhookConfig(webhookToml('enable = false'))[0]?.enable, false);
     assert.equal(
       configError(() => parseWebhookConfig(webhookToml('enable = false', 'timeout = "x"'))).code,
@@ -295,7 +295,7 @@ describe('parseWebhookConfig: errors name the TOML key, the value and the line',
   ];
 
   for (const { toml, code, message, line } of cases) {
-    test(`${code}: ${message}`, () => {
+    it(`${code}: ${message}`, () => {
       const error = configError(() => parseWebhookConfig(toml));
       assert.equal(error.code, code);
       assert.equal(error.message, message);
@@ -304,13 +304,13 @@ describe('parseWebhookConfig: errors name the TOML key, the value and the line',
     });
   }
 
-  test('a webhook whose id needs quoting is named with quotes', () => {
+  it('a webhook whose id needs quoting is named with quotes', () => {
     const error = configError(() => parseWebhookConfig('[webhook."ops team"]\nurl = "https://x.example"\nevents = []\n'));
     assert.equal(error.key, 'webhook."ops team".events');
     assert.equal(error.line, 3);
   });
 
-  test('a key inside an inline auth table is located at the auth line', () => {
+  it('a key inside an inline auth table is located at the auth line', () => {
     const error = configError(() => parseWebhookConfig(webhookToml('auth = { username = "a", secret = 7 }')));
     assert.equal(error.key, 'webhook."ops".auth.secret');
     assert.equal(error.line, 4);
@@ -318,7 +318,7 @@ describe('parseWebhookConfig: errors name the TOML key, the value and the line',
 });
 
 describe('resolveWebhookOptions', () => {
-  test('applies every default and freezes the result', () => {
+  it('applies every default and freezes the result', () => {
     const resolved = resolveWebhookOptions(base);
     assert.equal(resolved.id, 'ops');
     assert.equal(resolved.url.href, 'https://hooks.example.org/x');
@@ -342,33 +342,33 @@ describe('resolveWebhookOptions', () => {
     assert.ok(Object.isFrozen(resolved) && Object.isFrozen(resolved.events) && Object.isFrozen(resolved.headers));
   });
 
-  test('does not share arrays with the options it was given', () => {
+  it('does not share arrays with the options it was given', () => {
     const events = ['auth.*'];
     const resolved = resolveWebhookOptions({ ...base, events });
     events.push('queue.*');
     assert.deepEqual(resolved.events, ['auth.*']);
   });
 
-  test('takes durations as milliseconds or as Stalwart strings', () => {
+  it('takes durations as milliseconds or as Stalwart strings', () => {
     const resolved = resolveWebhookOptions({ ...base, timeout: '5s', throttleMillis: 200, discardAfter: '1h' });
     assert.equal(resolved.timeoutMillis, 5_000);
     assert.equal(resolved.throttleMillis, 200);
     assert.equal(resolved.discardAfterMillis, 3_600_000);
   });
 
-  test('accepts durations up to the timer limit of 2^31-1 ms', () => {
+  it('accepts durations up to the timer limit of 2^31-1 ms', () => {
     assert.equal(resolveWebhookOptions({ ...base, timeoutMillis: 2 ** 31 - 1 }).timeoutMillis, 2 ** 31 - 1);
     assert.equal(configError(() => resolveWebhookOptions({ ...base, timeoutMillis: 2 ** 31 })).code, 'ERR_WEBHOOK_INVALID_DURATION');
   });
 
-  test('maps level to the OTel severity number', () => {
+  it('maps level to the OTel severity number', () => {
     const expected = { trace: 1, debug: 5, info: 9, warn: 13, error: 17 } as const;
     for (const [level, severity] of Object.entries(expected)) {
       assert.equal(resolveWebhookOptions(loose({ level })).minSeverity, severity);
     }
   });
 
-  test('builds Basic authorization from the UTF-8 username and secret', () => {
+  it('builds Basic authorization from the UTF-8 username and secret', () => {
     const resolved = resolveWebhookOptions({ ...base, auth: { username: 'account', secret: 'password' } });
     assert.equal(resolved.authKind, 'basic');
     assert.equal(resolved.authorization, 'Basic YWNjb3VudDpwYXNzd29yZA==');
@@ -377,40 +377,40 @@ describe('resolveWebhookOptions', () => {
     assert.equal(Buffer.from(encoded, 'base64').toString('utf8'), 'jürgen:pässwörd');
   });
 
-  test('builds Bearer authorization from a token', () => {
+  it('builds Bearer authorization from a token', () => {
     const resolved = resolveWebhookOptions({ ...base, auth: { token: 'abc.def' } });
     assert.equal(resolved.authKind, 'bearer');
     assert.equal(resolved.authorization, 'Bearer abc.def');
   });
 
-  test('takes headers as lines or as a map, keeping the configured names', () => {
+  it('takes headers as lines or as a map, keeping the configured names', () => {
     const fromLines = resolveWebhookOptions({ ...base, headers: ['X-Team: mail', 'x-trace:  on'] });
     const fromMap = resolveWebhookOptions({ ...base, headers: { 'X-Team': 'mail', 'x-trace': 'on' } });
     assert.deepEqual(fromLines.headers, { 'X-Team': 'mail', 'x-trace': 'on' });
     assert.deepEqual(fromMap.headers, fromLines.headers);
   });
 
-  test('allows an Authorization header when auth is not set', () => {
+  it('allows an Authorization header when auth is not set', () => {
     const resolved = resolveWebhookOptions({ ...base, headers: ['Authorization: Token abc'] });
     assert.deepEqual(resolved.headers, { Authorization: 'Token abc' });
   });
 
-  test('accepts events made only of exclusions', () => {
+  it('accepts events made only of exclusions', () => {
     assert.deepEqual(resolveWebhookOptions({ ...base, events: ['!auth.*'] }).events, ['!auth.*']);
   });
 
-  test('accepts a URL with credentials', () => {
+  it('accepts a URL with credentials', () => {
     assert.equal(resolveWebhookOptions({ ...base, url: 'https://u:p@hooks.example.org/' }).url.username, 'u');
   });
 
-  test('keeps code-only options: eventType and ca', () => {
+  it('keeps code-only options: eventType and ca', () => {
     const eventType = (): string => 'auth.success';
     assert.equal(resolveWebhookOptions({ ...base, eventType }).eventType, eventType);
     assert.deepEqual(resolveWebhookOptions({ ...base, ca: 'PEM' }).ca, ['PEM']);
     assert.deepEqual(resolveWebhookOptions({ ...base, ca: ['A', 'B'] }).ca, ['A', 'B']);
   });
 
-  test('accepts the smallest batch limits', () => {
+  it('accepts the smallest batch limits', () => {
     const resolved = resolveWebhookOptions({ ...base, maxBatchEvents: 1, maxBatchBytes: 1024 });
     assert.equal(resolved.maxBatchEvents, 1);
     assert.equal(resolved.maxBatchBytes, 1024);
@@ -591,7 +591,7 @@ describe('resolveWebhookOptions: errors name the option and the value', () => {
   ];
 
   for (const { patch, code, message } of cases) {
-    test(`${code}: ${message}`, () => {
+    it(`${code}: ${message}`, () => {
       const error = configError(() => resolveWebhookOptions(loose(patch)));
       assert.equal(error.code, code);
       assert.equal(error.message, message);
@@ -599,13 +599,13 @@ describe('resolveWebhookOptions: errors name the option and the value', () => {
     });
   }
 
-  test('long values are cut in messages', () => {
+  it('long values are cut in messages', () => {
     const error = configError(() => resolveWebhookOptions(loose({ level: 'x'.repeat(200) })));
     assert.ok(error.message.length < 150, error.message);
     assert.match(error.message, /got "x+\.\.\./);
   });
 
-  test('rejects a value that is not an options object', () => {
+  it('rejects a value that is not an options object', () => {
     const error = configError(() => resolveWebhookOptions(null as unknown as WebhookOptions));
     assert.equal(error.code, 'ERR_WEBHOOK_INVALID_TYPE');
     assert.equal(error.message, 'options must be an object, got null');
@@ -653,7 +653,7 @@ describe('secrets never appear in errors', () => {
   ];
 
   for (const { name, run } of cases) {
-    test(name, () => {
+    it(name, () => {
       const error = configError(run);
       assert.ok(!error.message.includes(secret), error.message);
       assert.ok(!error.key.includes(secret), error.key);
@@ -662,11 +662,11 @@ describe('secrets never appear in errors', () => {
 });
 
 describe('assertUniqueIds', () => {
-  test('accepts distinct ids', () => {
+  it('accepts distinct ids', () => {
     assert.doesNotThrow(() => assertUniqueIds([base, { ...base, id: 'audit' }]));
   });
 
-  test('rejects an id used twice', () => {
+  it('rejects an id used twice', () => {
     const error = configError(() => assertUniqueIds([base, { ...base, id: 'audit' }, { ...base }]));
     assert.equal(error.code, 'ERR_WEBHOOK_DUPLICATE_ID');
     assert.equal(error.message, 'id "ops" is used by more than one webhook');

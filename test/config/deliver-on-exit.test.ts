@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { WebhookConfigError } from '../../src/config/errors.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
@@ -9,18 +9,18 @@ const base: WebhookOptions = { id: 'ops', url: 'https://hooks.example.org/x', ev
 const toml = (line: string): string => ['[webhook."ops"]', 'url = "https://hooks.example.org/x"', 'events = ["*"]', line].join('\n');
 
 describe('deliver-on-exit', () => {
-  test('is on by default', () => {
+  it('is on by default', () => {
     assert.equal(resolveWebhookOptions(base).deliverOnExit, true);
   });
 
-  test('is turned off by the code option deliverOnExit and the TOML key deliver-on-exit', () => {
+  it('is turned off by the code option deliverOnExit and the TOML key deliver-on-exit', () => {
     assert.equal(resolveWebhookOptions({ ...base, deliverOnExit: false }).deliverOnExit, false);
     const [parsed] = parseWebhookConfig(toml('deliver-on-exit = false'));
     assert.equal(parsed?.deliverOnExit, false);
     assert.equal(resolveWebhookOptions(parsed as WebhookOptions).deliverOnExit, false);
   });
 
-  test('that is not a boolean is an error naming the key, the value and the line', () => {
+  it('that is not a boolean is an error naming the key, the value and the line', () => {
     assert.throws(
       () => parseWebhookConfig(toml('deliver-on-exit = "no"')),
       (error: unknown) =>

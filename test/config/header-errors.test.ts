@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { WebhookConfigError } from '../../src/config/errors.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
@@ -25,63 +25,63 @@ const tomlWithHeaders = (headers: string): string =>
   ['[webhook."ops"]', 'url = "https://hooks.example.org/x"', 'events = ["*"]', `headers = ${headers}`].join('\n');
 
 describe('a rejected header is named by index or name, its value never shown', () => {
-  test('TOML: a line without a colon holding a token', () => {
+  it('TOML: a line without a colon holding a token', () => {
     assert.equal(
       message(() => parseWebhookConfig(tomlWithHeaders(`["X-Team: mail", "Bearer ${SECRET}"]`))),
       'webhook."ops".headers: expected "Name: value", got a line without ":" at index 1 (line 4)',
     );
   });
 
-  test('code: a line without a colon holding a token', () => {
+  it('code: a line without a colon holding a token', () => {
     assert.equal(
       message(() => resolveWebhookOptions(withHeaders([`Bearer ${SECRET}`]))),
       'headers: expected "Name: value", got a line without ":" at index 0 (webhook "ops")',
     );
   });
 
-  test('TOML: a value with a control character', () => {
+  it('TOML: a value with a control character', () => {
     assert.equal(
       message(() => parseWebhookConfig(tomlWithHeaders(`["X-Custom: ${SECRET}\\u0007"]`))),
       'webhook."ops".headers: invalid header value (control characters) in header "X-Custom" at index 0 (line 4)',
     );
   });
 
-  test('code: a map value with a control character', () => {
+  it('code: a map value with a control character', () => {
     assert.equal(
       message(() => resolveWebhookOptions(withHeaders({ 'X-Custom': `${SECRET}\r\n` }))),
       'headers: invalid header value (control characters) in header "X-Custom" (webhook "ops")',
     );
   });
 
-  test('code: a map value that is not a string', () => {
+  it('code: a map value that is not a string', () => {
     assert.equal(
       message(() => resolveWebhookOptions(withHeaders({ 'X-Custom': [SECRET] }))),
       'headers must map names to strings, got an array for header "X-Custom" (webhook "ops")',
     );
   });
 
-  test('code: an invalid name that looks like a credential is not shown either', () => {
+  it('code: an invalid name that looks like a credential is not shown either', () => {
     assert.equal(
       message(() => resolveWebhookOptions(withHeaders([`Authorization Bearer ${SECRET}: x`]))),
       'headers: invalid header name at index 0 (webhook "ops")',
     );
   });
 
-  test('code: an invalid name is shown when it does not look like a credential', () => {
+  it('code: an invalid name is shown when it does not look like a credential', () => {
     assert.equal(
       message(() => resolveWebhookOptions(withHeaders(['X-Team: mail', 'X Team: mail']))),
       'headers: invalid header name "X Team" at index 1 (webhook "ops")',
     );
   });
 
-  test('code: a string where the list belongs', () => {
+  it('code: a string where the list belongs', () => {
     assert.equal(
       message(() => resolveWebhookOptions(withHeaders(`Authorization: Bearer ${SECRET}`))),
       'headers must be a list of "Name: value" strings or an object, got a string (webhook "ops")',
     );
   });
 
-  test('TOML: a list item that is not a string', () => {
+  it('TOML: a list item that is not a string', () => {
     assert.equal(
       message(() => parseWebhookConfig(tomlWithHeaders(`["X-Team: mail", ["${SECRET}"]]`))),
       'webhook."ops".headers must contain only "Name: value" strings, got an array at index 1 (line 4)',

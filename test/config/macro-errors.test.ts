@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { readWebhookConfig } from '../../src/config/read-config.ts';
 import { WebhookLogRecordProcessor } from '../../src/processor.ts';
@@ -16,7 +16,7 @@ const hook = (...lines: string[]): string =>
 const only = onlyWebhook;
 
 describe('TOML macros: errors name the key and the macro', () => {
-  test('a missing environment variable', () => {
+  it('a missing environment variable', () => {
     const error = configError(() => only(hook('signature-key = "%{env:HOOK_KEY}%"')));
     assert.equal(error.code, 'ERR_WEBHOOK_MACRO');
     assert.equal(error.key, 'webhook."ops".signature-key');
@@ -24,26 +24,26 @@ describe('TOML macros: errors name the key and the macro', () => {
     assert.equal(error.message, 'webhook."ops".signature-key: %{env:HOOK_KEY}%: the environment variable is not set (line 4)');
   });
 
-  test('an array element names its index', () => {
+  it('an array element names its index', () => {
     const error = configError(() => only(hook('headers = ["X-A: a", "X-B: %{env:B}%"]')));
     assert.equal(error.key, 'webhook."ops".headers[1]');
     assert.match(error.message, /^webhook\."ops"\.headers\[1\]: %\{env:B\}%: the environment variable is not set \(line 4\)$/);
   });
 
-  test('a file that does not exist', () => {
+  it('a file that does not exist', () => {
     const missing = join(dir, 'no-such-file');
     const error = configError(() => only(hook(`auth.token = "%{file:${missing}}%"`)));
     assert.equal(error.code, 'ERR_WEBHOOK_MACRO');
     assert.equal(error.message, `webhook."ops".auth.token: %{file:${missing}}%: cannot read the file: no such file (line 4)`);
   });
 
-  test('a directory is not a file', () => {
+  it('a directory is not a file', () => {
     const sub = join(dir, 'a-directory');
     mkdirSync(sub, { recursive: true });
     assert.match(configError(() => only(hook(`auth.token = "%{file:${sub}}%"`))).message, /: cannot read the file: is a directory/);
   });
 
-  test('a file larger than 1 MiB', () => {
+  it('a file larger than 1 MiB', () => {
     const big = file('big', 'x'.repeat(1_048_577));
     assert.match(
       configError(() => only(hook(`auth.token = "%{file:${big}}%"`))).message,
@@ -51,12 +51,12 @@ describe('TOML macros: errors name the key and the macro', () => {
     );
   });
 
-  test('a file path that came from an env variable is masked in the error', () => {
+  it('a file path that came from an env variable is masked in the error', () => {
     const error = configError(() => only(hook('auth.token = "%{file:%{env:DIR}%/token}%"'), { DIR: '/secret-dir' }));
     assert.equal(error.message, 'webhook."ops".auth.token: %{file:…/token}%: cannot read the file: no such file (line 4)');
   });
 
-  test('an unknown cfg key', () => {
+  it('an unknown cfg key', () => {
     const error = configError(() => only(hook('signature-key = "%{cfg:report.domain}%"')));
     assert.equal(
       error.message,
@@ -64,7 +64,7 @@ describe('TOML macros: errors name the key and the macro', () => {
     );
   });
 
-  test("a cfg target's own failure names both", () => {
+  it("a cfg target's own failure names both", () => {
     const toml = `[report]\ndomain = "%{env:DOMAIN}%"\n${hook('signature-key = "%{cfg:report.domain}%"')}`;
     assert.match(
       configError(() => only(toml)).message,
@@ -73,20 +73,20 @@ describe('TOML macros: errors name the key and the macro', () => {
   });
 
   for (const value of ['%{env:A}% %{env:B', 'a}% %{env:X', '%{cfg:never closed']) {
-    test(`an unterminated macro is an error, at once: ${JSON.stringify(value)}`, () => {
+    it(`an unterminated macro is an error, at once: ${JSON.stringify(value)}`, () => {
       const error = configError(() => only(hook(`signature-key = "${value}"`), { A: 'a', X: 'x' }));
       assert.equal(error.code, 'ERR_WEBHOOK_MACRO');
       assert.match(error.message, /unterminated macro, no "\}%" closes it/);
     });
   }
 
-  test('a value may not expand beyond 1 MiB', () => {
+  it('a value may not expand beyond 1 MiB', () => {
     const half = file('half', 'y'.repeat(600_000));
     const error = configError(() => only(hook(`signature-key = "%{file:${half}}%%{file:${half}}%"`)));
     assert.match(error.message, /expands to more than 1048576 characters/);
   });
 
-  test('all values together may not expand beyond 16 MiB', () => {
+  it('all values together may not expand beyond 16 MiB', () => {
     const large = file('large', 'z'.repeat(1_000_000));
     const elements = Array.from({ length: 20 }, () => '"X-Big: %{cfg:shared.value}%"').join(', ');
     const toml = `[shared]\nvalue = "%{file:${large}}%"\n${hook(`headers = [${elements}]`)}`;
@@ -105,7 +105,7 @@ describe('TOML macros: values from macros are secrets', () => {
     { name: 'a username with a colon', lines: ['auth = { username = "%{env:S}%:x", secret = "p" }'], code: 'ERR_WEBHOOK_INVALID_VALUE' },
   ];
   for (const { name, lines, code } of cases) {
-    test(`${name}: the error names the key and the macro, not the value`, () => {
+    it(`${name}: the error names the key and the macro, not the value`, () => {
       let toml = hook(...lines);
       if (code === 'ERR_WEBHOOK_INVALID_URL') toml = toml.replace('https://hooks.example.org/x', 'ftp://%{env:S}%');
       if (code === 'ERR_WEBHOOK_INVALID_PATTERN') toml = toml.replace('events = ["*"]', 'events = ["auth.[%{env:S}%"]');
@@ -117,7 +117,7 @@ describe('TOML macros: values from macros are secrets', () => {
     });
   }
 
-  test('the example: a timeout from a macro that is no duration', () => {
+  it('the example: a timeout from a macro that is no duration', () => {
     const error = configError(() => only(hook('timeout = "%{env:T}%"'), { T: 'soon' }));
     assert.equal(
       error.message,
@@ -125,12 +125,12 @@ describe('TOML macros: values from macros are secrets', () => {
     );
   });
 
-  test('a macro that expands to nothing keeps the full message: an empty value is no secret', () => {
+  it('a macro that expands to nothing keeps the full message: an empty value is no secret', () => {
     const error = configError(() => only(hook('signature-key = "%{env:EMPTY}%"'), { EMPTY: '' }));
     assert.match(error.message, /^webhook\."ops"\.signature-key must not be empty/);
   });
 
-  test('readWebhookConfig tells which keys came from which macros, names only', () => {
+  it('readWebhookConfig tells which keys came from which macros, names only', () => {
     const path = file('token', 'file-token');
     const toml = hook('signature-key = "%{env:HOOK_KEY}%"', `auth.token = "%{file:${path}}%"`, 'headers = ["X-A: 1", "X-B: %{env:B}%"]');
     const { sources } = readWebhookConfig(toml, { env: { HOOK_KEY: secret, B: secret } });
@@ -145,7 +145,7 @@ describe('TOML macros: values from macros are secrets', () => {
     assert.ok(!JSON.stringify([...(sources.get('ops') ?? [])]).includes(secret));
   });
 
-  test('the processor does not log a url or an events pattern that came from a macro', async () => {
+  it('the processor does not log a url or an events pattern that came from a macro', async () => {
     const lines: string[] = [];
     const record = (...args: unknown[]): void => {
       lines.push(args.map(String).join(' '));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
 import { onlyWebhook, tempFiles } from '../helpers/config-files.ts';
 
@@ -12,22 +12,22 @@ const hook = (...lines: string[]): string =>
 const only = onlyWebhook;
 
 describe('TOML macros: expansion as Stalwart does it', () => {
-  test('an env macro is the whole value', () => {
+  it('an env macro is the whole value', () => {
     assert.equal(only(hook('signature-key = "%{env:HOOK_KEY}%"'), { HOOK_KEY: 'k-123' }).signatureKey, 'k-123');
   });
 
-  test('a macro inside a longer string keeps the text around it', () => {
+  it('a macro inside a longer string keeps the text around it', () => {
     const toml = hook('headers = ["Authorization: Bearer %{env:TOKEN}%"]');
     assert.deepEqual(only(toml, { TOKEN: 't0k' }).headers, ['Authorization: Bearer t0k']);
   });
 
-  test('several macros in one value, of one class and of several', () => {
+  it('several macros in one value, of one class and of several', () => {
     const path = file('part', 'from-file');
     const toml = hook(`signature-key = "%{env:A}%-%{env:B}%/%{file:${path}}%"`);
     assert.equal(only(toml, { A: 'one', B: 'two' }).signatureKey, 'one-two/from-file');
   });
 
-  test('each array element is expanded on its own', () => {
+  it('each array element is expanded on its own', () => {
     const toml = hook('headers = ["X-A: %{env:A}%", "X-B: plain", "X-C: %{env:C}%"]').replace(
       'events = ["*"]',
       'events = ["%{env:E}%", "auth.*"]',
@@ -37,28 +37,28 @@ describe('TOML macros: expansion as Stalwart does it', () => {
     assert.deepEqual(webhook.events, ['delivery.*', 'auth.*']);
   });
 
-  test('inline tables are expanded: auth.token and auth.secret', () => {
+  it('inline tables are expanded: auth.token and auth.secret', () => {
     const toml = hook('auth = { username = "%{env:USER}%", secret = "%{env:PASS}%" }');
     assert.deepEqual(only(toml, { USER: 'u', PASS: 'p' }).auth, { username: 'u', secret: 'p' });
   });
 
-  test('env then file: an env variable can name the file', () => {
+  it('env then file: an env variable can name the file', () => {
     const path = file('chained-key', 'chained-secret\n');
     assert.equal(only(hook('signature-key = "%{file:%{env:KEY_FILE}%}%"'), { KEY_FILE: path }).signatureKey, 'chained-secret');
   });
 
-  test('env then cfg: an env variable can hold a cfg macro', () => {
+  it('env then cfg: an env variable can hold a cfg macro', () => {
     const toml = `[report]\ndomain = "example.net"\n${hook('signature-key = "%{env:INDIRECT}%"')}`;
     assert.equal(only(toml, { INDIRECT: 'key-for-%{cfg:report.domain}%' }).signatureKey, 'key-for-example.net');
   });
 
-  test('a result is not scanned again for its own class, nor for an earlier one', () => {
+  it('a result is not scanned again for its own class, nor for an earlier one', () => {
     const path = file('has-env-macro', 'x-%{env:B}%');
     const toml = hook(`signature-key = "%{env:A}%|%{file:${path}}%"`);
     assert.equal(only(toml, { A: '%{env:B}%', B: 'never' }).signatureKey, '%{env:B}%|x-%{env:B}%');
   });
 
-  test('a file loses its trailing line endings, and nothing else', () => {
+  it('a file loses its trailing line endings, and nothing else', () => {
     const lf = file('lf', '  spaced token \n\n');
     const crlf = file('crlf', 'windows\r\n');
     const toml = hook(`signature-key = "%{file:${lf}}%"`, `auth.token = "%{file:${crlf}}%"`);
@@ -67,12 +67,12 @@ describe('TOML macros: expansion as Stalwart does it', () => {
     assert.equal(webhook.auth?.token, 'windows');
   });
 
-  test('%{file://path}% reads /path, as Stalwart strips the leading //', () => {
+  it('%{file://path}% reads /path, as Stalwart strips the leading //', () => {
     const path = file('slashes', 'ok');
     assert.equal(only(hook(`signature-key = "%{file://${path}}%"`)).signatureKey, 'ok');
   });
 
-  test('cfg refers to any key of the document, after that key’s env and file macros', () => {
+  it('cfg refers to any key of the document, after that key’s env and file macros', () => {
     const toml = `[report]\ndomain = "%{env:DOMAIN}%"\n${hook()}`.replace(
       'https://hooks.example.org/x',
       'https://mail.%{cfg:report.domain}%/hook',
@@ -80,33 +80,33 @@ describe('TOML macros: expansion as Stalwart does it', () => {
     assert.equal(only(toml, { DOMAIN: 'example.org' }).url, 'https://mail.example.org/hook');
   });
 
-  test('cfg names array elements as Stalwart flattens them: key.0000', () => {
+  it('cfg names array elements as Stalwart flattens them: key.0000', () => {
     const toml = `[server]\nhosts = ["a.example", "b.example"]\n${hook('signature-key = "%{cfg:server.hosts.0001}%"')}`;
     assert.equal(only(toml).signatureKey, 'b.example');
   });
 
-  test("a cfg target's own cfg macros are expanded when it sorts before the referring key, and left as written after", () => {
+  it("a cfg target's own cfg macros are expanded when it sorts before the referring key, and left as written after", () => {
     const before = `[alpha]\nhost = "%{cfg:zeta.name}%"\n[zeta]\nname = "z"\n${hook('signature-key = "%{cfg:alpha.host}%"')}`;
     assert.equal(only(before).signatureKey, 'z');
     const afterwards = `[zz]\nhost = "%{cfg:alpha.name}%"\n[alpha]\nname = "a"\n${hook('signature-key = "%{cfg:zz.host}%"')}`;
     assert.equal(only(afterwards).signatureKey, '%{cfg:alpha.name}%');
   });
 
-  test('keys and table names are never expanded', () => {
+  it('keys and table names are never expanded', () => {
     const toml = hook().replace('[webhook."ops"]', '[webhook."%{env:ID}%"]');
     assert.equal(only(toml, { ID: 'expanded' }).id, '%{env:ID}%');
   });
 
-  test('a macro outside the webhook tables is not looked up unless a webhook refers to it', () => {
+  it('a macro outside the webhook tables is not looked up unless a webhook refers to it', () => {
     const toml = `[store."db"]\npassword = "%{env:DB_PASSWORD}%"\n${hook()}`;
     assert.equal(only(toml).url, 'https://hooks.example.org/x');
   });
 
-  test('other %{...}% text is left alone', () => {
+  it('other %{...}% text is left alone', () => {
     assert.equal(only(hook('signature-key = "100%{ENV:X}% and %{foo:y}%"')).signatureKey, '100%{ENV:X}% and %{foo:y}%');
   });
 
-  test('booleans and integers can come from macros, as text that reads as Stalwart reads it', () => {
+  it('booleans and integers can come from macros, as text that reads as Stalwart reads it', () => {
     const webhook = only(hook('lossy = "%{env:LOSSY}%"', 'max-batch-events = "%{env:BATCH}%"', 'throttle = "%{env:THROTTLE}%"'), {
       LOSSY: 'true',
       BATCH: '25',
@@ -117,7 +117,7 @@ describe('TOML macros: expansion as Stalwart does it', () => {
     assert.equal(webhook.throttleMillis, 250);
   });
 
-  test('the process environment is the default', () => {
+  it('the process environment is the default', () => {
     process.env['OTEL_WEBHOOKS_TEST_KEY'] = 'from-process';
     try {
       const [webhook] = parseWebhookConfig(hook('signature-key = "%{env:OTEL_WEBHOOKS_TEST_KEY}%"'));

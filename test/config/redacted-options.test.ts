@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { deliverySettings } from '../../src/config/delivery-settings.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
@@ -9,14 +9,14 @@ import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
 const base: WebhookOptions = { id: 'ops', url: 'https://hooks.example.org/x', events: ['*'] };
 
 describe('redactOptions', () => {
-  test('replaces the signature key and the credentials of Authorization', () => {
+  it('replaces the signature key and the credentials of Authorization', () => {
     const view = redactOptions(resolveWebhookOptions({ ...base, signatureKey: 'sig-key', auth: { token: 'tok' } }));
     assert.equal(view.signatureKey, '***');
     assert.equal(view.authorization, 'Bearer ***');
     assert.equal(view.authKind, 'bearer');
   });
 
-  test('replaces Basic credentials from auth and from the URL', () => {
+  it('replaces Basic credentials from auth and from the URL', () => {
     const fromAuth = redactOptions(resolveWebhookOptions({ ...base, auth: { username: 'u', secret: 'pw' } }));
     const fromUrl = redactOptions(resolveWebhookOptions({ ...base, url: 'https://u:pw@hooks.example.org/x?a=1' }));
     assert.equal(fromAuth.authorization, 'Basic ***');
@@ -24,7 +24,7 @@ describe('redactOptions', () => {
     assert.equal(fromUrl.url.href, 'https://***@hooks.example.org/x?a=1');
   });
 
-  test('replaces values of credential-like headers and of headers holding a credential', () => {
+  it('replaces values of credential-like headers and of headers holding a credential', () => {
     const view = redactOptions(
       resolveWebhookOptions({
         ...base,
@@ -34,7 +34,7 @@ describe('redactOptions', () => {
     assert.deepEqual(view.headers, { 'X-Api-Key': '***', Cookie: '***', 'X-Forwarded': '***', 'X-Team': 'mail' });
   });
 
-  test('keeps everything else as configured, frozen', () => {
+  it('keeps everything else as configured, frozen', () => {
     const resolved = resolveWebhookOptions({ ...base, throttle: '2s', level: 'warn', signatureKey: 'k' });
     const view = redactOptions(resolved);
     assert.equal(view.throttleMillis, 2_000);
@@ -46,7 +46,7 @@ describe('redactOptions', () => {
 });
 
 describe('deliverySettings', () => {
-  test('gives the engine no secret: the signature key stays with the signing step', () => {
+  it('gives the engine no secret: the signature key stays with the signing step', () => {
     const settings = deliverySettings(resolveWebhookOptions({ ...base, signatureKey: 'SIG-KEY-1' }));
     assert.ok(!('signatureKey' in settings));
     assert.ok(!inspect(settings, { depth: Number.POSITIVE_INFINITY, showHidden: true }).includes('SIG-KEY-1'));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
 import { configError, onlyWebhook, tempFiles } from '../helpers/config-files.ts';
 
@@ -132,27 +132,27 @@ describe('registry WebHook JSON: errors name the property path and the value, ne
     },
   ];
   for (const { name, patch, code, message } of cases) {
-    test(name, () => {
+    it(name, () => {
       const error = configError(() => only(webhook(patch), { EMPTY: '' }));
       assert.equal(error.code, code);
       assert.equal(error.message, message);
     });
   }
 
-  test('a file secret of only whitespace is empty', () => {
+  it('a file secret of only whitespace is empty', () => {
     const path = file('blank', ' \n\n');
     const error = configError(() => only(webhook({ signatureKey: { '@type': 'File', filePath: path } })));
     assert.equal(error.message, `WebHook."w1".signatureKey.filePath: ${JSON.stringify(path)} is empty`);
   });
 
-  test('an NDJSON error names its line', () => {
+  it('an NDJSON error names its line', () => {
     const lines = [webhook(), webhook({ id: 'w2', lossy: 'yes' })].join('\n');
     const error = configError(() => parseWebhookConfig(lines));
     assert.equal(error.line, 2);
     assert.equal(error.message, 'WebHook."w2".lossy must be true or false, got "yes" (line 2)');
   });
 
-  test('invalid JSON gives line and column, without quoting the source', () => {
+  it('invalid JSON gives line and column, without quoting the source', () => {
     const error = configError(() =>
       parseWebhookConfig('{\n  "url": "https://a",\n  "signatureKey": {"@type": "Value", "secret": "s3cret",}\n}'),
     );
@@ -162,7 +162,7 @@ describe('registry WebHook JSON: errors name the property path and the value, ne
     assert.equal(unexpected.message, 'invalid JSON: Unexpected character');
   });
 
-  test('no secret in any error: wrong types of secrets are described, not shown', () => {
+  it('no secret in any error: wrong types of secrets are described, not shown', () => {
     const secret = 'tok-s3cret';
     for (const patch of [
       { signatureKey: { '@type': 'Value', secret: [secret] } },
@@ -175,7 +175,7 @@ describe('registry WebHook JSON: errors name the property path and the value, ne
     }
   });
 
-  test('a snapshot operation that cannot be read', () => {
+  it('a snapshot operation that cannot be read', () => {
     const line = JSON.stringify({ '@type': 'update', object: 'WebHook', id: '#webhook-x', value: { url: URL_ } });
     assert.match(configError(() => parseWebhookConfig(line)).message, /a "update" operation on WebHook cannot be read/);
   });

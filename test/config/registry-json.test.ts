@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { detectFormat } from '../../src/config/detect-format.ts';
 import { parseWebhookConfig, readWebhookConfig } from '../../src/config/read-config.ts';
 import { onlyWebhook, tempFiles } from '../helpers/config-files.ts';
@@ -14,7 +14,7 @@ const webhook = (patch: Record<string, unknown> = {}): string => JSON.stringify(
 const only = onlyWebhook;
 
 describe('registry WebHook JSON: properties', () => {
-  test('every property maps onto its option', () => {
+  it('every property maps onto its option', () => {
     const text = JSON.stringify({
       id: 'itezrjaaaeaf',
       url: URL_,
@@ -47,45 +47,45 @@ describe('registry WebHook JSON: properties', () => {
     });
   });
 
-  test('defaults: no events and no policy is every event, as Stalwart’s default "exclude" with an empty set', () => {
+  it('defaults: no events and no policy is every event, as Stalwart’s default "exclude" with an empty set', () => {
     assert.deepEqual(only(webhook()), { id: 'w1', url: URL_, events: ['*'] });
   });
 
-  test('eventsPolicy "exclude" is every event but the listed ones', () => {
+  it('eventsPolicy "exclude" is every event but the listed ones', () => {
     const text = webhook({ events: { 'auth.success': true, 'auth.failed': true }, eventsPolicy: 'exclude' });
     assert.deepEqual(only(text).events, ['*', '!auth.success', '!auth.failed']);
   });
 
-  test('events set to false or null are left out, as Stalwart leaves them out', () => {
+  it('events set to false or null are left out, as Stalwart leaves them out', () => {
     const text = webhook({ events: { 'auth.success': true, 'auth.failed': false, 'auth.error': null }, eventsPolicy: 'include' });
     assert.deepEqual(only(text).events, ['auth.success']);
   });
 
-  test('level is accepted and not applied: Stalwart ignores it for webhooks', () => {
+  it('level is accepted and not applied: Stalwart ignores it for webhooks', () => {
     assert.equal(only(webhook({ level: 'error' })).level, undefined);
   });
 
-  test('httpAuth Bearer with a token from an environment variable (its name trimmed)', () => {
+  it('httpAuth Bearer with a token from an environment variable (its name trimmed)', () => {
     const text = webhook({
       httpAuth: { '@type': 'Bearer', bearerToken: { '@type': 'EnvironmentVariable', variableName: ' HOOK_TOKEN ' } },
     });
     assert.deepEqual(only(text, { HOOK_TOKEN: 'tok' }).auth, { token: 'tok' });
   });
 
-  test('httpAuth Unauthenticated is no auth', () => {
+  it('httpAuth Unauthenticated is no auth', () => {
     assert.equal(only(webhook({ httpAuth: { '@type': 'Unauthenticated' } })).auth, undefined);
   });
 
-  test('a File secret loses its trailing whitespace, as in Stalwart 0.16', () => {
+  it('a File secret loses its trailing whitespace, as in Stalwart 0.16', () => {
     const path = file('key', '  key with spaces \r\n\t\n');
     assert.equal(only(webhook({ signatureKey: { '@type': 'File', filePath: path } })).signatureKey, '  key with spaces');
   });
 
-  test('signatureKey None is no signature', () => {
+  it('signatureKey None is no signature', () => {
     assert.equal(only(webhook({ signatureKey: { '@type': 'None' } })).signatureKey, undefined);
   });
 
-  test('readWebhookConfig tells where secrets came from, names only', () => {
+  it('readWebhookConfig tells where secrets came from, names only', () => {
     const path = file('token', 'tok');
     const text = webhook({
       signatureKey: { '@type': 'EnvironmentVariable', variableName: 'HOOK_KEY' },
@@ -106,7 +106,7 @@ describe('registry WebHook JSON: properties', () => {
 describe('registry WebHook JSON: the forms it comes in', () => {
   const body = { url: URL_, events: { 'auth.success': true }, eventsPolicy: 'include' };
 
-  test('an array of objects; an object without id takes its url’s host and path, made unique', () => {
+  it('an array of objects; an object without id takes its url’s host and path, made unique', () => {
     const text = JSON.stringify([body, body, { ...body, url: 'https://other.example/' }]);
     assert.deepEqual(
       parseWebhookConfig(text).map((w) => w.id),
@@ -114,7 +114,7 @@ describe('registry WebHook JSON: the forms it comes in', () => {
     );
   });
 
-  test('a JMAP x:WebHook/get response, its arguments or the whole envelope, with ids from "id"', () => {
+  it('a JMAP x:WebHook/get response, its arguments or the whole envelope, with ids from "id"', () => {
     const args = { accountId: 'a', list: [{ ...body, id: 'itezrjaaaeaf' }], notFound: [] };
     assert.deepEqual(
       parseWebhookConfig(JSON.stringify(args)).map((w) => w.id),
@@ -127,7 +127,7 @@ describe('registry WebHook JSON: the forms it comes in', () => {
     );
   });
 
-  test('stalwart-cli snapshot NDJSON: upsert and create lines; destroys and other objects skipped; ids from the keys', () => {
+  it('stalwart-cli snapshot NDJSON: upsert and create lines; destroys and other objects skipped; ids from the keys', () => {
     const lines = [
       JSON.stringify({ '@type': 'destroy', object: 'WebHook' }),
       JSON.stringify({ '@type': 'upsert', object: 'Domain', matchOn: ['name'], value: { 'domain-b': { name: 'example.org' } } }),
@@ -146,7 +146,7 @@ describe('registry WebHook JSON: the forms it comes in', () => {
     );
   });
 
-  test('a single snapshot line is read as a snapshot', () => {
+  it('a single snapshot line is read as a snapshot', () => {
     const line = JSON.stringify({ '@type': 'upsert', object: 'WebHook', matchOn: ['url'], value: { 'webhook-x': body } });
     assert.deepEqual(
       parseWebhookConfig(line).map((w) => w.id),
@@ -154,7 +154,7 @@ describe('registry WebHook JSON: the forms it comes in', () => {
     );
   });
 
-  test('the content decides the form: TOML tables start with [ too', () => {
+  it('the content decides the form: TOML tables start with [ too', () => {
     assert.equal(detectFormat('[webhook."x"]\nurl = "https://a"\n'), 'toml');
     assert.equal(detectFormat('\uFEFF  [\n  { "url": "https://a" }]'), 'json');
     assert.equal(detectFormat('[]'), 'json');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { createNoopMeter } from '@opentelemetry/api';
 import { WebhookConfigError } from '../../src/config/errors.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
@@ -49,7 +49,7 @@ describe('options in code are as strict as TOML keys', () => {
     },
   ];
   for (const { patch, key, message } of cases) {
-    test(`an unknown option is an error naming it: ${message}`, () => {
+    it(`an unknown option is an error naming it: ${message}`, () => {
       const error = configError(() => resolveWebhookOptions(loose(patch)));
       assert.equal(error.code, 'ERR_WEBHOOK_UNKNOWN_KEY');
       assert.equal(error.key, key);
@@ -57,16 +57,16 @@ describe('options in code are as strict as TOML keys', () => {
     });
   }
 
-  test('a misspelt option does not fall back to the default: `timout` is refused, not run with 30 s', () => {
+  it('a misspelt option does not fall back to the default: `timout` is refused, not run with 30 s', () => {
     assert.throws(() => resolveWebhookOptions(loose({ timout: '3s' })), WebhookConfigError);
     assert.equal(resolveWebhookOptions({ ...base, timeout: '3s' }).timeoutMillis, 3_000);
   });
 
-  test('an unknown option set to undefined is still refused', () => {
+  it('an unknown option set to undefined is still refused', () => {
     assert.equal(configError(() => resolveWebhookOptions(loose({ timout: undefined }))).key, 'timout');
   });
 
-  test('every documented option is accepted, with durations as strings', () => {
+  it('every documented option is accepted, with durations as strings', () => {
     const options: Required<Omit<WebhookOptions, `${string}Millis`>> = {
       ...base,
       timeout: '5s',
@@ -91,6 +91,8 @@ describe('options in code are as strict as TOML keys', () => {
       maxQueueBytes: 4096,
       spoolDir: 'spool',
       spoolMaxBytes: 65_536,
+      spoolSync: 'event',
+      spoolFsyncInterval: '1s',
       eventType: () => undefined,
       ca: 'PEM',
       selfObsMeterProvider: { getMeter: () => createNoopMeter() },
@@ -101,7 +103,7 @@ describe('options in code are as strict as TOML keys', () => {
     assert.equal(resolved.shutdownTimeoutMillis, 3_000);
   });
 
-  test('every duration is accepted as milliseconds too', () => {
+  it('every duration is accepted as milliseconds too', () => {
     const resolved = resolveWebhookOptions({
       ...base,
       timeoutMillis: 1,
@@ -123,7 +125,7 @@ describe('options in code are as strict as TOML keys', () => {
     );
   });
 
-  test('what parseWebhookConfig returns is accepted as options', () => {
+  it('what parseWebhookConfig returns is accepted as options', () => {
     const toml = [
       '[webhook."ops"]',
       'url = "https://hooks.example.org/x"',
@@ -136,7 +138,7 @@ describe('options in code are as strict as TOML keys', () => {
     assert.equal(resolveWebhookOptions(options as WebhookOptions).timeoutMillis, 5_000);
   });
 
-  test('createWebhookProcessors validates disabled webhooks given in code too', () => {
+  it('createWebhookProcessors validates disabled webhooks given in code too', () => {
     const error = configError(() => createWebhookProcessors([loose({ enable: false, timout: '3s' })]));
     assert.equal(error.key, 'timout');
   });
@@ -176,7 +178,7 @@ describe('a webhook entry that is not a table is a config error', () => {
     },
   ];
   for (const { name, toml, key, message } of cases) {
-    test(name, () => {
+    it(name, () => {
       const error = configError(() => parseWebhookConfig(toml));
       assert.equal(error.code, 'ERR_WEBHOOK_INVALID_TYPE');
       assert.equal(error.key, key);
@@ -184,7 +186,7 @@ describe('a webhook entry that is not a table is a config error', () => {
     });
   }
 
-  test('an empty [webhook."later"] table is still no webhook, and no error', () => {
+  it('an empty [webhook."later"] table is still no webhook, and no error', () => {
     assert.deepEqual(parseWebhookConfig('[webhook."later"]\n'), []);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { WebhookConfigError } from '../../src/config/errors.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
@@ -27,24 +27,24 @@ const toml = (...extra: string[]): string =>
   ['[webhook."ops"]', 'url = "https://hooks.example.org/x"', 'events = ["*"]', ...extra].join('\n');
 
 describe('signature-scheme and signature-key', () => {
-  test('TOML: a list of whsec_ secrets with standard-webhooks', () => {
+  it('TOML: a list of whsec_ secrets with standard-webhooks', () => {
     const [options] = parseWebhookConfig(toml('signature-scheme = "standard-webhooks"', `signature-key = ["${WHSEC}", "${WHSEC_2}"]`));
     assert.deepEqual([options?.signatureScheme, options?.signatureKey], ['standard-webhooks', [WHSEC, WHSEC_2]]);
     const resolved = resolveWebhookOptions(options as WebhookOptions);
     assert.deepEqual(redactOptions(resolved).signatureKey, ['***', '***']);
   });
 
-  test('the scheme defaults to stalwart', () => {
+  it('the scheme defaults to stalwart', () => {
     assert.equal(resolveWebhookOptions({ ...base, signatureKey: 'k' }).signatureScheme, 'stalwart');
   });
 
-  test('a key that is not whsec_ is an error naming the key, never its value', () => {
+  it('a key that is not whsec_ is an error naming the key, never its value', () => {
     const error = configError(() => parseWebhookConfig(toml('signature-scheme = "standard-webhooks"', 'signature-key = "plain-S3CRET"')));
     assert.equal(error.message, 'webhook."ops".signature-key must start with "whsec_" (line 5)');
     assert.equal(error.key, 'webhook."ops".signature-key');
   });
 
-  test('invalid base64 after whsec_ is an error naming the key and the list position', () => {
+  it('invalid base64 after whsec_ is an error naming the key and the list position', () => {
     const error = configError(() =>
       resolveWebhookOptions({ ...base, signatureScheme: 'standard-webhooks', signatureKey: [WHSEC, 'whsec_n0t*base64'] }),
     );
@@ -52,7 +52,7 @@ describe('signature-scheme and signature-key', () => {
     assert.ok(!error.message.includes('n0t'));
   });
 
-  test('a list of keys needs standard-webhooks', () => {
+  it('a list of keys needs standard-webhooks', () => {
     const error = configError(() => parseWebhookConfig(toml('signature-key = ["a", "b"]')));
     assert.equal(
       error.message,
@@ -60,18 +60,18 @@ describe('signature-scheme and signature-key', () => {
     );
   });
 
-  test('standard-webhooks without a key is an error', () => {
+  it('standard-webhooks without a key is an error', () => {
     const error = configError(() => resolveWebhookOptions({ ...base, signatureScheme: 'standard-webhooks' }));
     assert.equal(error.code, 'ERR_WEBHOOK_MISSING_KEY');
     assert.equal(error.key, 'signatureKey');
   });
 
-  test('an unknown scheme is an error naming it', () => {
+  it('an unknown scheme is an error naming it', () => {
     const error = configError(() => parseWebhookConfig(toml('signature-scheme = "svix"')));
     assert.equal(error.message, 'webhook."ops".signature-scheme must be "stalwart" or "standard-webhooks", got "svix" (line 4)');
   });
 
-  test('the Standard Webhooks and proxy headers cannot be configured', () => {
+  it('the Standard Webhooks and proxy headers cannot be configured', () => {
     for (const name of ['webhook-id', 'Webhook-Signature', 'webhook-timestamp', 'Proxy-Authorization']) {
       assert.equal(configError(() => resolveWebhookOptions({ ...base, headers: [`${name}: x`] })).code, 'ERR_WEBHOOK_RESERVED_HEADER');
     }
@@ -79,14 +79,14 @@ describe('signature-scheme and signature-key', () => {
 });
 
 describe('proxy', () => {
-  test('TOML: an http: proxy URL with credentials', () => {
+  it('TOML: an http: proxy URL with credentials', () => {
     const [options] = parseWebhookConfig(toml('proxy = "http://user:p4ss@proxy.example:3128"'));
     const resolved = resolveWebhookOptions(options as WebhookOptions);
     assert.equal(resolved.proxy?.host, 'proxy.example:3128');
     assert.equal(redactOptions(resolved).proxy?.href, 'http://***@proxy.example:3128/');
   });
 
-  test('a proxy that is not an http: or https: URL is an error showing it without credentials', () => {
+  it('a proxy that is not an http: or https: URL is an error showing it without credentials', () => {
     const error = configError(() => parseWebhookConfig(toml('proxy = "socks5://user:p4ss@proxy.example:1080"')));
     assert.equal(
       error.message,
@@ -94,7 +94,7 @@ describe('proxy', () => {
     );
   });
 
-  test('a proxy URL with a path is an error', () => {
+  it('a proxy URL with a path is an error', () => {
     assert.equal(
       configError(() => resolveWebhookOptions({ ...base, proxy: 'http://proxy.example:3128/hook' })).code,
       'ERR_WEBHOOK_INVALID_URL',
@@ -103,7 +103,7 @@ describe('proxy', () => {
 });
 
 describe('[webhook."<id>".tls]', () => {
-  test('TOML: files are read when the options are resolved', () => {
+  it('TOML: files are read when the options are resolved', () => {
     const [options] = parseWebhookConfig(
       toml(
         '[webhook."ops".tls]',
@@ -127,7 +127,7 @@ describe('[webhook."<id>".tls]', () => {
     assert.equal(tls?.key, CLIENT_KEY);
   });
 
-  test('the private key is *** in the options view; certificates and paths are shown', () => {
+  it('the private key is *** in the options view; certificates and paths are shown', () => {
     const view = redactOptions(resolveWebhookOptions({ ...base, tls: { cert: CLIENT_CERT, keyFile: tlsFixture('client-key.pem') } }));
     assert.equal(view.tls?.key, '***');
     assert.equal(view.tls?.cert, CLIENT_CERT);
@@ -135,25 +135,25 @@ describe('[webhook."<id>".tls]', () => {
     assert.ok(!JSON.stringify(view).includes(CLIENT_KEY.split('\n')[1] as string));
   });
 
-  test('an unreadable file is an error naming the key and the path', () => {
+  it('an unreadable file is an error naming the key and the path', () => {
     const error = configError(() => parseWebhookConfig(toml('[webhook."ops".tls]', 'cert-file = "missing/client.pem"', 'key = "x"')));
     assert.equal(error.message, 'webhook."ops".tls.cert-file: cannot read "missing/client.pem" (no such file) (line 5)');
     assert.equal(error.key, 'webhook."ops".tls.cert-file');
   });
 
-  test('a private key that does not belong to the certificate is an error naming the key, showing no PEM', () => {
+  it('a private key that does not belong to the certificate is an error naming the key, showing no PEM', () => {
     const error = configError(() => resolveWebhookOptions({ ...base, tls: { cert: CLIENT_CERT, key: SERVER_KEY } }));
     assert.match(error.message, /^tls\.key does not belong to the certificate \(key values mismatch\) \(webhook "ops"\)$/);
     assert.ok(!error.message.includes('BEGIN'));
   });
 
-  test('a key that is not PEM is an error that does not show it', () => {
+  it('a key that is not PEM is an error that does not show it', () => {
     const error = configError(() => resolveWebhookOptions({ ...base, tls: { cert: CLIENT_CERT, key: 'S3CRET-not-a-key' } }));
     assert.equal(error.key, 'tls.key');
     assert.ok(!error.message.includes('S3CRET'));
   });
 
-  test('a certificate without a key, and a key without a certificate, are errors', () => {
+  it('a certificate without a key, and a key without a certificate, are errors', () => {
     assert.equal(configError(() => resolveWebhookOptions({ ...base, tls: { cert: CLIENT_CERT } })).key, 'tls.key');
     const error = configError(() =>
       parseWebhookConfig(toml('[webhook."ops".tls]', `key-file = ${JSON.stringify(tlsFixture('client-key.pem'))}`)),
@@ -164,22 +164,22 @@ describe('[webhook."<id>".tls]', () => {
     );
   });
 
-  test('a file and the PEM text of the same thing cannot both be given', () => {
+  it('a file and the PEM text of the same thing cannot both be given', () => {
     const error = configError(() => resolveWebhookOptions({ ...base, tls: { ca: TEST_CA, caFile: tlsFixture('ca.pem') } }));
     assert.equal(error.message, 'tls.ca cannot be combined with tls.caFile (webhook "ops")');
   });
 
-  test('a CA that holds no certificate is an error', () => {
+  it('a CA that holds no certificate is an error', () => {
     assert.equal(configError(() => resolveWebhookOptions({ ...base, tls: { caFile: tlsFixture('client-key.pem') } })).key, 'tls.caFile');
   });
 
-  test('an unknown TLS key is an error with the closest one', () => {
+  it('an unknown TLS key is an error with the closest one', () => {
     const error = configError(() => parseWebhookConfig(toml('[webhook."ops".tls]', 'ca-fil = "x"')));
     assert.equal(error.message, 'webhook."ops".tls.ca-fil: unknown key, did you mean "ca-file"? (line 5)');
     assert.equal(configError(() => resolveWebhookOptions({ ...base, tls: { cafile: 'x' } as never })).key, 'tls.cafile');
   });
 
-  test('min-version must be TLSv1.2 or TLSv1.3', () => {
+  it('min-version must be TLSv1.2 or TLSv1.3', () => {
     const error = configError(() => parseWebhookConfig(toml('[webhook."ops".tls]', 'min-version = "TLSv1.1"')));
     assert.equal(error.message, 'webhook."ops".tls.min-version must be "TLSv1.2" or "TLSv1.3", got "TLSv1.1" (line 5)');
   });

@@ -20,6 +20,7 @@ export function resolvedOptions(url: string, overrides: Partial<ResolvedWebhookO
     minSeverity: 0,
     level: undefined,
     spoolDir: undefined,
+    spoolFsyncIntervalMillis: undefined,
     eventType: undefined,
     ca: undefined,
     selfObsMeterProvider: undefined,

@@ -52,3 +52,10 @@ export function events(from: number, to: number): WebhookEvent[] {
   for (let i = from; i < to; i++) list.push(event(i));
   return list;
 }
+
+/** Every event the spool recovered: `recovered`, then the rest read back with `takeRecovered`. */
+export function allRecovered(spool: Spool): WebhookEvent[] {
+  const all = [...spool.recovered];
+  for (let more = spool.takeRecovered(1000, 1024 * 1024); more.length > 0; more = spool.takeRecovered(1000, 1024 * 1024)) all.push(...more);
+  return all;
+}

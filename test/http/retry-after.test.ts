@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { clampRetryAfter, MAX_RETRY_AFTER_MILLIS, parseRetryAfter } from '../../src/http/retry-after.ts';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 
 describe('parseRetryAfter', () => {
-  test('delta-seconds become milliseconds', () => {
+  it('delta-seconds become milliseconds', () => {
     assert.equal(parseRetryAfter('0', NOW), 0);
     assert.equal(parseRetryAfter(' 120 ', NOW), 120_000);
   });
 
-  test('the three HTTP-date forms are understood', () => {
+  it('the three HTTP-date forms are understood', () => {
     const in90s = NOW + 90_000;
     const imf = new Date(in90s).toUTCString();
     assert.equal(parseRetryAfter(imf, NOW), 90_000);
@@ -18,11 +18,11 @@ describe('parseRetryAfter', () => {
     assert.equal(parseRetryAfter('Sun Nov 22 10:01:30 2026', NOW), 90_000);
   });
 
-  test('a date in the past means retry now', () => {
+  it('a date in the past means retry now', () => {
     assert.equal(parseRetryAfter('Sun, 22 Nov 2026 09:00:00 GMT', NOW), 0);
   });
 
-  test('garbage, negative numbers and absent values give undefined', () => {
+  it('garbage, negative numbers and absent values give undefined', () => {
     for (const value of [undefined, '', 'soon', '-5', '1.5', '2026-11-22T10:00:30Z', '1 day']) {
       assert.equal(parseRetryAfter(value, NOW), undefined, `value ${String(value)}`);
     }
@@ -30,16 +30,16 @@ describe('parseRetryAfter', () => {
 });
 
 describe('Retry-After clamping', () => {
-  test('keeps a reasonable wait as given', () => {
+  it('keeps a reasonable wait as given', () => {
     assert.equal(clampRetryAfter(5_000, 300_000), 5_000);
   });
 
-  test('never waits longer than discard-after or an hour', () => {
+  it('never waits longer than discard-after or an hour', () => {
     assert.equal(clampRetryAfter(86_400_000, 300_000), 300_000);
     assert.equal(clampRetryAfter(86_400_000, 86_400_000), MAX_RETRY_AFTER_MILLIS);
   });
 
-  test('treats a date in the past as no wait', () => {
+  it('treats a date in the past as no wait', () => {
     assert.equal(clampRetryAfter(-5_000, 300_000), 0);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import { WebhookConfigError } from '../../src/config/errors.ts';
 import { levenshtein, nearest } from '../../src/config/suggest.ts';
 import { eventTypes } from '../../src/records/catalog.ts';
@@ -12,7 +12,7 @@ const matching = (patterns: readonly string[], names: readonly string[]): string
 };
 
 describe('Stalwart pattern forms', () => {
-  test('"*" selects every catalog type but the webhook error event, and unknown types too', () => {
+  it('"*" selects every catalog type but the webhook error event, and unknown types too', () => {
     const matcher = compileEventMatcher(['*']);
     assert.deepEqual(
       catalogNames.filter((name) => !matcher.matches(name)),
@@ -21,14 +21,14 @@ describe('Stalwart pattern forms', () => {
     assert.ok(matcher.matches('app.order-placed'));
   });
 
-  test('"auth.*" is starts-with: every auth.* type and nothing else', () => {
+  it('"auth.*" is starts-with: every auth.* type and nothing else', () => {
     const expected = catalogNames.filter((name) => name.startsWith('auth.'));
     assert.ok(expected.length > 5);
     assert.deepEqual(matching(['auth.*'], catalogNames), expected);
     assert.deepEqual(matching(['auth.*'], ['auth.a.b.c', 'authx.success', 'oauth.success', 'auth']), ['auth.a.b.c']);
   });
 
-  test('a prefix with several dots is still starts-with', () => {
+  it('a prefix with several dots is still starts-with', () => {
     assert.deepEqual(matching(['report.incoming.*'], catalogNames), [
       'report.incoming.dmarc',
       'report.incoming.tls',
@@ -36,48 +36,48 @@ describe('Stalwart pattern forms', () => {
     ]);
   });
 
-  test('"*.error" is ends-with, across any number of dots', () => {
+  it('"*.error" is ends-with, across any number of dots', () => {
     const expected = catalogNames.filter((name) => name.endsWith('.error'));
     assert.ok(expected.includes('message-ingest.error'));
     assert.deepEqual(matching(['*.error'], catalogNames), expected);
     assert.deepEqual(matching(['*.error'], ['a.b.c.error', 'acme.auth-error', 'error']), ['a.b.c.error']);
   });
 
-  test('"*-error" selects the *-error types except the webhook error event', () => {
+  it('"*-error" selects the *-error types except the webhook error event', () => {
     const expected = catalogNames.filter((name) => name.endsWith('-error') && name !== 'telemetry.webhook-error');
     assert.ok(expected.includes('acme.auth-error'));
     assert.deepEqual(matching(['*-error'], catalogNames), expected);
   });
 
-  test('a name without wildcards selects exactly that type, known to the catalog or not', () => {
+  it('a name without wildcards selects exactly that type, known to the catalog or not', () => {
     assert.deepEqual(matching(['auth.success'], catalogNames), ['auth.success']);
     assert.deepEqual(matching(['app.order-placed'], ['app.order-placed', 'app.order-placed2']), ['app.order-placed']);
   });
 
-  test('several patterns select the union of what each selects', () => {
+  it('several patterns select the union of what each selects', () => {
     const expected = catalogNames.filter((name) => name.startsWith('auth.') || name === 'delivery.delivered');
     assert.ok(catalogNames.includes('delivery.delivered'));
     assert.deepEqual(matching(['auth.*', 'delivery.delivered'], catalogNames), expected);
   });
 
-  test('an empty list selects nothing', () => {
+  it('an empty list selects nothing', () => {
     assert.deepEqual(matching([], catalogNames), []);
   });
 });
 
 describe('picomatch globs', () => {
-  test('"{auth,security}.*" selects the auth.* and security.* types', () => {
+  it('"{auth,security}.*" selects the auth.* and security.* types', () => {
     const expected = catalogNames.filter((name) => name.startsWith('auth.') || name.startsWith('security.'));
     assert.ok(expected.some((name) => name.startsWith('security.')));
     assert.deepEqual(matching(['{auth,security}.*'], catalogNames), expected);
   });
 
-  test('"?" matches one character and a mid-name "*" matches within the name', () => {
+  it('"?" matches one character and a mid-name "*" matches within the name', () => {
     assert.deepEqual(matching(['?uth.success'], ['auth.success', 'oauth.success']), ['auth.success']);
     assert.deepEqual(matching(['smtp.*-start'], ['smtp.connection-start', 'smtp.start-tls']), ['smtp.connection-start']);
   });
 
-  test('an invalid glob is a config error naming the key label and the pattern', () => {
+  it('an invalid glob is a config error naming the key label and the pattern', () => {
     assert.throws(
       () => compileEventMatcher(['auth.*', '{auth,security.*'], (index) => `webhook."ops".events[${index}]`),
       (error: unknown) => {
@@ -90,7 +90,7 @@ describe('picomatch globs', () => {
     );
   });
 
-  test('empty patterns and bare or doubled "!" are config errors, labelled events[i] by default', () => {
+  it('empty patterns and bare or doubled "!" are config errors, labelled events[i] by default', () => {
     for (const [index, patterns] of [
       [0, ['']],
       [1, ['auth.*', '!']],
@@ -107,7 +107,7 @@ describe('picomatch globs', () => {
 });
 
 describe('long pattern lists', () => {
-  test('thousands of patterns select what some one of them selects alone', () => {
+  it('thousands of patterns select what some one of them selects alone', () => {
     const patterns: string[] = [];
     for (let i = 0; i < 500; i++) {
       patterns.push(`app.event-${i}`, `app${i}.*`, `*.tail-${i}`, `glob${i}.{a,b}.*`, `*mid${i}?`);
@@ -127,13 +127,13 @@ describe('long pattern lists', () => {
     );
   });
 
-  test('globs whose start picomatch rewrites still match', () => {
+  it('globs whose start picomatch rewrites still match', () => {
     assert.deepEqual(matching(['app/**'], ['app', 'app/x', 'apple']), ['app', 'app/x']);
     assert.deepEqual(matching(['./app.*x'], ['app.1x', './app.1x']), ['app.1x']);
     assert.deepEqual(matching(['"app"*x'], ['appx', '"app"x']), ['appx']);
   });
 
-  test('each unknown name is reported, with suggestions for the first ones only', () => {
+  it('each unknown name is reported, with suggestions for the first ones only', () => {
     const patterns = ['auth.*', ...Array.from({ length: 50 }, (_, i) => `auth.sucess${i % 10}`)];
     const reports = unmatchedPatterns(patterns, 5);
     assert.equal(reports.length, 50);
@@ -143,25 +143,25 @@ describe('long pattern lists', () => {
 });
 
 describe('exclusions', () => {
-  test('"!pattern" removes what it matches from what the others select', () => {
+  it('"!pattern" removes what it matches from what the others select', () => {
     const expected = catalogNames.filter((name) => name.startsWith('auth.') && name !== 'auth.success');
     assert.deepEqual(matching(['auth.*', '!auth.success'], catalogNames), expected);
   });
 
-  test('an exclusion wins over an inclusion whatever their order', () => {
+  it('an exclusion wins over an inclusion whatever their order', () => {
     const matcher = compileEventMatcher(['!auth.success', 'auth.*', 'auth.success']);
     assert.equal(matcher.matches('auth.success'), false);
     assert.equal(matcher.matches('auth.failed'), true);
   });
 
-  test('a list of only exclusions selects everything else', () => {
+  it('a list of only exclusions selects everything else', () => {
     const expected = catalogNames.filter((name) => !name.startsWith('auth.') && name !== 'telemetry.webhook-error');
     assert.deepEqual(matching(['!auth.*'], catalogNames), expected);
     assert.ok(compileEventMatcher(['!auth.*', '!*.error']).matches('app.order-placed'));
     assert.equal(compileEventMatcher(['!auth.*', '!*.error']).matches('message-ingest.error'), false);
   });
 
-  test('exclusions accept every pattern form', () => {
+  it('exclusions accept every pattern form', () => {
     const matcher = compileEventMatcher(['*', '!*-error', '!{auth,smtp}.*', '!dsn']);
     assert.deepEqual(
       ['acme.auth-error', 'auth.success', 'smtp.start-tls', 'dsn', 'delivery.delivered'].filter((n) => matcher.matches(n)),
@@ -171,13 +171,13 @@ describe('exclusions', () => {
 });
 
 describe('webhook error event', () => {
-  test('telemetry.webhook-error is never selected, whatever the patterns', () => {
+  it('telemetry.webhook-error is never selected, whatever the patterns', () => {
     for (const patterns of [['*'], ['telemetry.webhook-error'], ['telemetry.*'], ['*-error'], ['*webhook*'], ['!auth.*']]) {
       assert.equal(compileEventMatcher(patterns).matches('telemetry.webhook-error'), false, patterns.join(','));
     }
   });
 
-  test('other telemetry types are still selectable', () => {
+  it('other telemetry types are still selectable', () => {
     const matcher = compileEventMatcher(['telemetry.*']);
     const others = catalogNames.filter((name) => name.startsWith('telemetry.') && name !== 'telemetry.webhook-error');
     assert.ok(others.length > 0);
@@ -186,7 +186,7 @@ describe('webhook error event', () => {
 });
 
 describe('case sensitivity', () => {
-  test('patterns and names are compared case-sensitively in every form', () => {
+  it('patterns and names are compared case-sensitively in every form', () => {
     assert.deepEqual(matching(['auth.*'], ['Auth.success', 'auth.success']), ['auth.success']);
     assert.deepEqual(matching(['AUTH.SUCCESS'], ['auth.success']), []);
     assert.deepEqual(matching(['*.Error'], ['store.error', 'store.Error']), ['store.Error']);
@@ -195,7 +195,7 @@ describe('case sensitivity', () => {
 });
 
 describe('decision cache', () => {
-  test('repeated calls give the same decision', () => {
+  it('repeated calls give the same decision', () => {
     const matcher = compileEventMatcher(['auth.*', '!auth.success']);
     for (let round = 0; round < 3; round++) {
       assert.equal(matcher.matches('auth.failed'), true);
@@ -204,7 +204,7 @@ describe('decision cache', () => {
     }
   });
 
-  test('decisions stay correct after more distinct names than the cache holds', () => {
+  it('decisions stay correct after more distinct names than the cache holds', () => {
     const count = 10_000;
     assert.ok(count > maxCachedDecisions);
     const matcher = compileEventMatcher(['app.*', '!app.*7']);
@@ -219,7 +219,7 @@ describe('decision cache', () => {
 });
 
 describe('checking patterns against the catalog', () => {
-  test('reports store.ingest with suggestions of real ingest and store types', () => {
+  it('reports store.ingest with suggestions of real ingest and store types', () => {
     const [report, ...rest] = unmatchedPatterns(['auth.*', 'store.ingest']);
     assert.deepEqual(rest, []);
     assert.equal(report?.pattern, 'store.ingest');
@@ -236,11 +236,11 @@ describe('checking patterns against the catalog', () => {
     );
   });
 
-  test('does not report patterns that select catalog types', () => {
+  it('does not report patterns that select catalog types', () => {
     assert.deepEqual(unmatchedPatterns(['auth.*', '*.error', '*', '{auth,security}.*', 'dsn', '!smtp.*']), []);
   });
 
-  test('reports exclusions and custom names as written, and offers the obvious fix for a typo', () => {
+  it('reports exclusions and custom names as written, and offers the obvious fix for a typo', () => {
     const reports = unmatchedPatterns(['!auth.sucess', 'app.order-placed', 'Auth.success']);
     assert.deepEqual(
       reports.map((report) => report.pattern),
@@ -250,7 +250,7 @@ describe('checking patterns against the catalog', () => {
     assert.equal(reports[2]?.suggestions[0], 'auth.success');
   });
 
-  test('selectedEventTypes lists the catalog names a list selects, in catalog order', () => {
+  it('selectedEventTypes lists the catalog names a list selects, in catalog order', () => {
     const selected = selectedEventTypes(['telemetry.*', '!telemetry.log-error']);
     assert.deepEqual(
       selected,
@@ -261,19 +261,19 @@ describe('checking patterns against the catalog', () => {
 });
 
 describe('nearest names', () => {
-  test('a one-letter typo is offered first', () => {
+  it('a one-letter typo is offered first', () => {
     assert.equal(nearest('smtp.conection-start', catalogNames)[0], 'smtp.connection-start');
     assert.equal(nearest('atuh.success', catalogNames)[0], 'auth.success');
     assert.deepEqual(nearest('dsnn', catalogNames, 1), ['dsn']);
   });
 
-  test('returns at most max names, and none for something unlike every candidate', () => {
+  it('returns at most max names, and none for something unlike every candidate', () => {
     assert.equal(nearest('auth.sucess', catalogNames, 2).length, 2);
     assert.deepEqual(nearest('auth.sucess', catalogNames, 0), []);
     assert.deepEqual(nearest('xyzzy', catalogNames), []);
   });
 
-  test('edit distance counts insertions, deletions and substitutions', () => {
+  it('edit distance counts insertions, deletions and substitutions', () => {
     assert.equal(levenshtein('kitten', 'sitting'), 3);
     assert.equal(levenshtein('', 'abc'), 3);
     assert.equal(levenshtein('same', 'same'), 0);

@@ -1,0 +1,94 @@
+import type { WebhookEvent } from '../records/event.ts';
+import type { Segment } from './ack-log.ts';
+import { decodeRecord } from './record.ts';
+import { SegmentReader } from './segment-reader.ts';
+import type { SpoolContents } from './segments.ts';
+
+/** An event read back, with where its record is. */
+export interface Recovered {
+  readonly event: WebhookEvent;
+  readonly segment: Segment;
+  readonly recordBytes: number;
+}
+
+/**
+ * The events on disk that are not held in memory, read back in order: first those an earlier
+ * process left (minus the ones acknowledged, and minus those the configuration no longer
+ * selects), then the ones appended behind them while they were being read. Holds one read
+ * buffer and the ids acknowledged in the earlier process's segments, never the events.
+ */
+export class RecoveryFeed {
+  /** Events still to read, and their record bytes (as counted when the spool was opened, plus those appended since). */
+  unread: number;
+  unreadBytes: number;
+  /** Events dropped because `selects` refused them, and their ids not yet acknowledged on disk. */
+  unselected = 0;
+  readonly unselectedIds: string[] = [];
+  private readonly reader: SegmentReader;
+  private readonly acked: ReadonlySet<string>;
+  private readonly selects: ((event: WebhookEvent) => boolean) | undefined;
+  /** Appended behind the backlog but never written (the write failed): handed out last. */
+  private readonly stranded: Recovered[] = [];
+  private peeked: Recovered | undefined;
+
+  constructor(segments: readonly Segment[], contents: SpoolContents, selects: ((event: WebhookEvent) => boolean) | undefined) {
+    this.reader = new SegmentReader(segments);
+    this.acked = contents.acked;
+    this.selects = selects;
+    this.unread = contents.events;
+    this.unreadBytes = contents.bytes;
+  }
+
+  /** The segment being read: every older one is read through. */
+  get seq(): number {
+    return this.reader.seq;
+  }
+
+  /** An event appended while events are still to read: it is read back after them. */
+  behind(recordBytes: number): void {
+    this.unread++;
+    this.unreadBytes += recordBytes;
+  }
+
+  /** Events appended behind the backlog whose write failed: they are handed out after everything on disk. */
+  strand(events: readonly Recovered[]): void {
+    this.stranded.push(...events);
+  }
+
+  /** The next event, left in place; undefined once everything written has been read. */
+  peek(): Recovered | undefined {
+    this.peeked ??= this.read();
+    return this.peeked;
+  }
+
+  /** Takes the event {@link peek} returned. */
+  consume(): void {
+    const taken = this.peeked;
+    if (taken === undefined) return;
+    this.peeked = undefined;
+    this.unread = Math.max(0, this.unread - 1);
+    this.unreadBytes = Math.max(0, this.unreadBytes - taken.recordBytes);
+  }
+
+  close(): void {
+    this.reader.close();
+  }
+
+  private read(): Recovered | undefined {
+    for (let next = this.reader.next(); next !== undefined; next = this.reader.next()) {
+      if (next.line[9] !== 0x41) continue; // only append records matter here; acks were read at open
+      const record = decodeRecord(next.line);
+      if (record?.kind !== 'append' || this.acked.has(record.event.id)) continue;
+      const recordBytes = next.line.length + 1;
+      if (this.selects !== undefined && !this.selects(record.event)) {
+        this.unselected++;
+        this.unselectedIds.push(record.event.id);
+        this.unread = Math.max(0, this.unread - 1);
+        this.unreadBytes = Math.max(0, this.unreadBytes - recordBytes);
+        continue;
+      }
+      return { event: record.event, segment: next.segment, recordBytes };
+    }
+    return this.stranded.shift();
+  }
+}

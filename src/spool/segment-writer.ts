@@ -1,0 +1,130 @@
+import { closeSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import type { Segment } from './ack-log.ts';
+import { type SegmentFile, segmentPath } from './segments.ts';
+
+function message(error: unknown): string {
+  return (error as Error | undefined)?.message ?? String(error);
+}
+
+/**
+ * The segment files of one spool, oldest first: the last one is the active segment (while
+ * its file is open), the only one written to. Knows the files and their sizes; what is pending
+ * in them is the spool's business.
+ */
+export class SegmentWriter {
+  readonly segments: Segment[] = [];
+  /** Bytes of every segment file. */
+  diskBytes = 0;
+  /** A new segment was started since the spool last looked. */
+  rotated = false;
+  private fd: number | undefined;
+  private nextSeq: number;
+  private readonly directory: string;
+  private readonly segmentBytes: number;
+  private readonly debug: (message: string) => void;
+
+  constructor(directory: string, files: readonly SegmentFile[], segmentBytes: number, debug: (message: string) => void) {
+    this.directory = directory;
+    this.segmentBytes = segmentBytes;
+    this.debug = debug;
+    for (const file of files) {
+      this.segments.push({ seq: file.seq, path: file.path, size: file.size, pending: 0 });
+      this.diskBytes += file.size;
+    }
+    this.nextSeq = (files.at(-1)?.seq ?? 0) + 1;
+  }
+
+  /** The segment the next write goes to; undefined when none is open. */
+  get active(): Segment | undefined {
+    return this.fd === undefined ? undefined : this.segments.at(-1);
+  }
+
+  /** Whether a record written after `unwritten` more bytes must start a new segment. */
+  full(unwritten: number): boolean {
+    const active = this.active;
+    return active === undefined || active.size + unwritten >= this.segmentBytes;
+  }
+
+  /** Closes the active segment (after syncing it to disk) and starts the next one. */
+  rotate(): Segment {
+    this.sync();
+    this.closeActive();
+    const seq = this.nextSeq++;
+    const path = segmentPath(this.directory, seq);
+    this.fd = openSync(path, 'ax');
+    const segment: Segment = { seq, path, size: 0, pending: 0 };
+    this.segments.push(segment);
+    this.rotated = true;
+    return segment;
+  }
+
+  /** Appends whole lines to the active segment. A failed write leaves a torn line there and closes it: later lines go to a new one. */
+  write(data: Buffer): void {
+    const segment = this.active ?? this.rotate();
+    let offset = 0;
+    try {
+      while (offset < data.length) {
+        const written = writeSync(this.fd as number, data, offset, data.length - offset);
+        if (written <= 0) throw new Error('the file system accepted no bytes');
+        offset += written;
+      }
+    } catch (error) {
+      this.closeActive();
+      throw error;
+    } finally {
+      segment.size += offset;
+      this.diskBytes += offset;
+    }
+  }
+
+  /** fsync of the active segment; failures are only noted. */
+  sync(): void {
+    if (this.fd === undefined) return;
+    try {
+      fsyncSync(this.fd);
+    } catch (error) {
+      this.debug(`spool ${this.directory}: fsync failed: ${message(error)}`);
+    }
+  }
+
+  /** Makes the names of new segment files durable before older ones are deleted (POSIX only). */
+  syncDirectory(): void {
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.directory, 'r');
+      fsyncSync(fd);
+    } catch (error) {
+      this.debug(`spool ${this.directory}: syncing the directory failed: ${message(error)}`);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
+  closeActive(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } catch (error) {
+      this.debug(`spool ${this.directory}: closing a segment failed: ${message(error)}`);
+    }
+    this.fd = undefined;
+  }
+
+  /** Deletes the oldest segments while `done` says so; never the last one. */
+  reclaim(done: (segment: Segment) => boolean): void {
+    while (this.segments.length > 1 && done(this.segments[0] as Segment)) {
+      const segment = this.segments[0] as Segment;
+      try {
+        unlinkSync(segment.path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+          this.debug(`spool ${this.directory}: deleting ${segment.path} failed: ${message(error)}`);
+          return;
+        }
+      }
+      this.segments.shift();
+      this.diskBytes -= segment.size;
+      this.debug(`spool ${this.directory}: deleted ${segment.path}, every event in it is done`);
+    }
+  }
+}
