@@ -30,8 +30,12 @@ export class EventStore {
   /** A sink to write one event of at most `limit` bytes into. */
   begin(limit: number): ByteSink {
     let sink = this.arena.sink;
-    if (this.writing) sink = new ByteSink();
-    else this.writing = true;
+    if (this.writing) {
+      sink = new ByteSink();
+    } else {
+      this.writing = true;
+      this.arena.makeRoom();
+    }
     // Room for the comma after the event.
     sink.begin(limit + 1);
     return sink;
