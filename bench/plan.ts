@@ -2,7 +2,7 @@
 import type { PipelineSpec } from './types.ts';
 
 export interface Plan {
-  readonly name: 'full' | 'quick';
+  readonly name: 'full' | 'quick' | 'custom';
   /** Records measured per pipeline run, and other records run through first (not measured). */
   readonly events: number;
   readonly warmup: number;
@@ -101,4 +101,33 @@ export function pipelineSpecs(spoolModes: readonly SpoolMode[]): PipelineSpec[] 
     },
     { id: 'raw', label: `raw limit: pre-built signed bodies of ${WEBHOOK_DEFAULT_BATCH}`, kind: 'raw' },
   ];
+}
+
+/** Flags that change a plan's sizes: `--warmup N`, `--events N`, `--repeats N` (the plan is then named custom). */
+export function withOverrides(plan: Plan, flags: { warmup?: string; events?: string; repeats?: string }): Plan {
+  const count = (name: string, text: string | undefined, fallback: number): number => {
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n < 0 || n > 10_000_000)
+      throw new Error(`--${name} must be a whole number up to 10,000,000, not ${text}`);
+    return n;
+  };
+  if (flags.warmup === undefined && flags.events === undefined && flags.repeats === undefined) return plan;
+  return {
+    ...plan,
+    name: 'custom',
+    warmup: count('warmup', flags.warmup, plan.warmup),
+    events: Math.max(1, count('events', flags.events, plan.events)),
+    repeats: Math.max(1, count('repeats', flags.repeats, plan.repeats)),
+  };
+}
+
+/** `--only a,b`: those pipelines, the baseline always first; every pipeline without the flag. */
+export function onlySpecs(specs: readonly PipelineSpec[], only: string | undefined): PipelineSpec[] {
+  if (only === undefined) return [...specs];
+  const ids = new Set(only.split(',').map((id) => id.trim()));
+  for (const id of ids) {
+    if (!specs.some((spec) => spec.id === id)) throw new Error(`--only: no pipeline "${id}" (one of ${specs.map((s) => s.id).join(', ')})`);
+  }
+  return specs.filter((spec, i) => i === 0 || ids.has(spec.id));
 }

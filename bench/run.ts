@@ -16,7 +16,7 @@ import { writeResults } from './benchmarks-file.ts';
 import { topSelfTime } from './cpu-profile.ts';
 import { describeMachine } from './machine.ts';
 import { methodSection } from './method.ts';
-import { FULL_PLAN, parseSpoolModes, pipelineSpecs, QUICK_PLAN } from './plan.ts';
+import { FULL_PLAN, onlySpecs, parseSpoolModes, pipelineSpecs, QUICK_PLAN, withOverrides } from './plan.ts';
 import { runScenario, startSink } from './processes.ts';
 import { writeRecordsFile } from './records.ts';
 import {
@@ -49,13 +49,17 @@ const { values: flags } = parseArgs({
     out: { type: 'string' },
     'spool-modes': { type: 'string' },
     profile: { type: 'string' },
+    warmup: { type: 'string' },
+    events: { type: 'string' },
+    repeats: { type: 'string' },
+    only: { type: 'string' },
   },
 });
-const plan = flags.quick ? QUICK_PLAN : FULL_PLAN;
-const out =
-  flags.out ?? (flags.quick || flags.profile !== undefined ? undefined : fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)));
+const plan = withOverrides(flags.quick ? QUICK_PLAN : FULL_PLAN, flags);
+const partial = flags.quick || flags.profile !== undefined || plan.name === 'custom' || flags.only !== undefined;
+const out = flags.out ?? (partial ? undefined : fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)));
 const spoolModes = parseSpoolModes(flags['spool-modes'] ?? process.env['BENCH_SPOOL_MODES']);
-const specs = pipelineSpecs(spoolModes);
+const specs = onlySpecs(pipelineSpecs(spoolModes), flags.only);
 /** Longest any one scenario process may take before it is killed and the run fails. */
 const DEADLINE_MILLIS = 120_000;
 
@@ -118,36 +122,43 @@ try {
     const runs = new RunSet(repeats);
     const rows = SHAPES.flatMap((shape) => specs.map((spec) => runs.row(spec, shape)));
     const lines = ratioLines(specs);
+    if (flags.only !== undefined) {
+      // Some pipelines only: their tables and ratios, nothing else.
+      for (const [i, shape] of SHAPES.entries()) {
+        section(`${i + 1}. Pipelines, ${shapeTitle(shape, plan)}`, pipelineTable(rows.filter((row) => row.shape === shape)));
+      }
+      section('3. Ratios, within this run', ratiosTable(runs, lines));
+    } else {
+      const latency = await runScenario<EmitLatencyResult>(
+        'emit-latency.ts',
+        { ...common('latency'), ...plan.latency, throttleMillis: plan.steadyThrottleMillis },
+        DEADLINE_MILLIS,
+      );
+      const held = await runScenario<HeldResult>(
+        'held-memory.ts',
+        { ...common('held'), events: plan.held, warmup: plan.warmup, yieldEvery: plan.yieldEvery },
+        DEADLINE_MILLIS,
+        ['--expose-gc'],
+      );
+      const outage = await runScenario<OutageResult>(
+        'outage.ts',
+        { ...common('outage'), ...plan.outage, yieldEvery: plan.yieldEvery },
+        DEADLINE_MILLIS,
+        ['--expose-gc'],
+      );
 
-    const latency = await runScenario<EmitLatencyResult>(
-      'emit-latency.ts',
-      { ...common('latency'), ...plan.latency, throttleMillis: plan.steadyThrottleMillis },
-      DEADLINE_MILLIS,
-    );
-    const held = await runScenario<HeldResult>(
-      'held-memory.ts',
-      { ...common('held'), events: plan.held, warmup: plan.warmup, yieldEvery: plan.yieldEvery },
-      DEADLINE_MILLIS,
-      ['--expose-gc'],
-    );
-    const outage = await runScenario<OutageResult>(
-      'outage.ts',
-      { ...common('outage'), ...plan.outage, yieldEvery: plan.yieldEvery },
-      DEADLINE_MILLIS,
-      ['--expose-gc'],
-    );
-
-    const facts = { runs, lines, rows, latency, outage };
-    section('Summary (the worse shape)', headlineSection(facts));
-    for (const [i, shape] of SHAPES.entries()) {
-      section(`${i + 1}. Pipelines, ${shapeTitle(shape, plan)}`, pipelineTable(rows.filter((row) => row.shape === shape)));
+      const facts = { runs, lines, rows, latency, outage };
+      section('Summary (the worse shape)', headlineSection(facts));
+      for (const [i, shape] of SHAPES.entries()) {
+        section(`${i + 1}. Pipelines, ${shapeTitle(shape, plan)}`, pipelineTable(rows.filter((row) => row.shape === shape)));
+      }
+      section('3. Ratios, within this run', ratiosTable(runs, lines));
+      section('4. `logger.emit` latency, ns per emit', latencyTable(latency));
+      const wire = rows.find((row) => row.spec.id === 'webhook' && row.shape === 'burst')?.wireBytesPerEvent ?? Number.NaN;
+      section('5. Memory per held event (receiver answering 503)', heldTable(held, wire));
+      section(`6. Outage: ${outage.events.toLocaleString('en-US')} records, receiver answering 503`, outageTable(outage));
+      section('Targets', targetsSection(facts));
     }
-    section('3. Ratios, within this run', ratiosTable(runs, lines));
-    section('4. `logger.emit` latency, ns per emit', latencyTable(latency));
-    const wire = rows.find((row) => row.spec.id === 'webhook' && row.shape === 'burst')?.wireBytesPerEvent ?? Number.NaN;
-    section('5. Memory per held event (receiver answering 503)', heldTable(held, wire));
-    section(`6. Outage: ${outage.events.toLocaleString('en-US')} records, receiver answering 503`, outageTable(outage));
-    section('Targets', targetsSection(facts));
   }
 } finally {
   await sink.stop();

@@ -11,7 +11,8 @@ import { WebhookPipeline } from './pipeline/webhook-pipeline.ts';
 
 /**
  * Sends the log records of one Stalwart-style webhook: records whose event type the webhook
- * selects are copied into events at `onEmit`, batched by the throttle window and POSTed,
+ * selects at `onEmit` are written as events by the end of that turn of the event loop (at once
+ * with `spool-sync = "event"`), batched by the throttle window and POSTed,
  * signed, one request at a time. Add one per webhook to a `LoggerProvider`'s `processors`
  * (or NodeSDK's `logRecordProcessors`) beside the other sinks. Never throws into the
  * application: problems are counted and reported through `diag`.
@@ -58,7 +59,7 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
   }
 
   onEmit(record: ReadWriteLogRecord): void {
-    this.#pipeline.offer(record);
+    this.#pipeline.accept(record);
   }
 
   /** Lets the SDK skip building records this webhook would not send (when no other sink wants them). */

@@ -17,6 +17,8 @@ describe('events held as bytes', () => {
     };
     logger.emit({ eventName: 'auth.success', attributes: { n: 'outer' }, body: body as never });
     logger.emit({ eventName: 'auth.success', attributes: { n: 'after' } });
+    // Flushed before the shutdown: once the provider is shut down, the SDK takes no record, not even from a getter.
+    await provider.forceFlush();
     await provider.shutdown();
     const events = r.requests.flatMap((q) => eventsOf(q.body));
     assert.deepEqual(

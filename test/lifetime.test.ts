@@ -121,6 +121,20 @@ describe('what cannot be delivered is reported, and the process still ends', { c
     );
   });
 
+  it('process.exit(0) right after emitting, with a spool: nothing is sent, and the next start delivers them all', async () => {
+    const spoolDir = mkdtempSync(join(tmpdir(), 'lifetime-spool-'));
+    spoolDirs.push(spoolDir);
+    const r = receiver('ok');
+    const path = '/exit-now-spool/ok';
+    const first = await run('esm-exit-now.mjs', `${r.url}${path}`, { SPOOL_DIR: spoolDir }).done;
+    assert.deepEqual(exitProblems(first), [], describeRun(first));
+    assert.ok(hasExitReport(`${first.stdout}\n${first.stderr}`, EVENTS, true), describeRun(first));
+    assert.equal(r.requests(path).length, 0, 'the first process sent nothing');
+    const second = await run('esm-await-shutdown.mjs', `${r.url}${path}`, { SPOOL_DIR: spoolDir, EVENT_COUNT: '0' }).done;
+    await until(() => deliveryProblems(r.requests(path)).length === 0, SETTLE_MILLIS);
+    assert.deepEqual([...exitProblems(second), ...deliveryProblems(r.requests(path))], [], describeRun(second));
+  });
+
   it('process.exit(0) while exporter exports wait to retry: the exit report counts their events', async () => {
     const ended = await run('esm-exporter-exit.mjs', `${await downUrl()}/exporter-exit`).done;
     assert.deepEqual(exitProblems(ended), [], describeRun(ended));

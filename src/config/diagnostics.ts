@@ -9,6 +9,11 @@ const LEVELS: readonly Level[] = ['error', 'warn', 'info', 'debug', 'verbose'];
 /** Whether a message of any webhook is being handed to `diag` right now. */
 let logging = false;
 
+/** Whether a webhook is handing a message to `diag` right now (a record emitted meanwhile comes from the application's diag logger). */
+export function insideDiagnostics(): boolean {
+  return logging;
+}
+
 /**
  * A logger for one webhook's chatter: `diag`, with the webhook named. A message logged while
  * one from any webhook is still being handed to `diag` is dropped: an application's `diag`

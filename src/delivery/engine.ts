@@ -42,8 +42,10 @@ export class DeliveryEngine {
   private readonly attempts: AttemptLog;
   private readonly attemptListener: AttemptListener | undefined;
   private closing: Promise<void> | undefined;
+  private readonly catchUp: () => void;
 
   constructor(parts: EngineParts) {
+    this.catchUp = parts.catchUp ?? ((): void => {});
     const { settings, log, spool } = parts;
     this.settings = settings;
     this.sender = parts.sender;
@@ -66,7 +68,14 @@ export class DeliveryEngine {
       shutdownTimeoutMillis: settings.shutdownTimeoutMillis,
       spooled: spool !== undefined,
       accepting: () => this.current === 'running',
-      pendingEvents: () => this.pendingEvents(),
+      pendingEvents: () => {
+        this.catchUp();
+        return this.pendingEvents();
+      },
+      settle: () => {
+        this.catchUp();
+        this.spool?.commit();
+      },
       flushWithin: (timeoutMillis) => this.flushWithin(timeoutMillis),
       abandon: () => this.abandon(),
       reportDrops: () => this.ledger.counters.report(),
@@ -82,6 +91,7 @@ export class DeliveryEngine {
 
   /** The sequence number the next accepted item gets (see ledger.ts). */
   get nextSeq(): number {
+    this.catchUp();
     return this.ledger.nextSeq;
   }
 
@@ -100,17 +110,29 @@ export class DeliveryEngine {
    * left as dropped (or leaves it in the spool), and closes the transport. Safe to call more than once.
    */
   close(timeoutMillis: number): Promise<void> {
+    this.catchUp();
     if (this.current === 'running') this.current = 'draining';
     this.closing ??= keepAliveUntil(this.drain(timeoutMillis));
     return this.closing;
   }
 
+  /**
+   * Events are about to come in (accepted, written at the end of this turn): the process's end
+   * concerns this webhook from now on, so that `process.exit()` right after an emit still counts
+   * or spools them.
+   */
+  expectEvents(): void {
+    this.exit.watch();
+  }
+
   /** Writes what the spool holds back for its group commit now (see Spool.commit); nothing without a spool. */
   commitSpool(): void {
+    this.catchUp();
     this.spool?.commit();
   }
 
   stats(): DeliveryStats {
+    this.catchUp();
     const { counters } = this.ledger;
     return {
       state: this.current === 'draining' ? 'running' : this.current,
@@ -127,6 +149,7 @@ export class DeliveryEngine {
 
   /** {@link flush}, resolving with false when the deadline passed first. */
   private flushWithin(timeoutMillis: number): Promise<boolean> {
+    this.catchUp();
     if (this.current === 'gone' || this.current === 'closed') return Promise.resolve(true);
     const settled = this.ledger.wait(timeoutMillis);
     if (this.inFlight === undefined) this.arm();

@@ -11,6 +11,8 @@ export interface ExitSubject {
   /** Whether the engine still takes events (shutdown has not begun). */
   accepting(): boolean;
   pendingEvents(): number;
+  /** Takes in what was accepted but not written yet, and with a spool writes it to disk now. */
+  settle(): void;
   /** Sends what is pending now; true once settled, false when the deadline passed first. */
   flushWithin(timeoutMillis: number): Promise<boolean>;
   /** The process is ending: counts what is pending as dropped (`shutdown`) without reporting yet, and stops. */
@@ -68,6 +70,7 @@ export class ExitParticipation implements ExitParticipant {
   /** The process is ending now: what is still pending is reported, and counted as dropped unless spooled. */
   exiting(): void {
     const subject = this.subject;
+    subject.settle();
     const pending = subject.pendingEvents();
     if (pending === 0) return;
     if (subject.spooled) {

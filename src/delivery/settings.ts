@@ -54,4 +54,10 @@ export interface EngineParts {
   readonly listeners?: readonly SettleListener[];
   /** Told of every request and its result. */
   readonly attemptListener?: AttemptListener | undefined;
+  /**
+   * Writes the events accepted but not written yet (see pipeline/deferred-records.ts): called
+   * before anything that needs every accepted event in the engine (flush, close, stats, the
+   * spool's commit, the process's end).
+   */
+  readonly catchUp?: (() => void) | undefined;
 }

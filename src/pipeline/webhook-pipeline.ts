@@ -1,7 +1,7 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { deliverySettings } from '../config/delivery-settings.ts';
-import { warnUnmatchedPatterns, webhookLogger } from '../config/diagnostics.ts';
+import { insideDiagnostics, warnUnmatchedPatterns, webhookLogger } from '../config/diagnostics.ts';
 import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
 import { describeSource, sourceOf, type ValueSource } from '../config/sources.ts';
@@ -14,6 +14,7 @@ import { compileEventMatcher } from '../records/match.ts';
 import { recordSeverity } from '../records/select.ts';
 import { openSpool } from '../spool/spool.ts';
 import { spoolDirectory } from '../spool/spool-directory.ts';
+import { DeferredRecords } from './deferred-records.ts';
 import { RecordMapper } from './record-mapper.ts';
 import { signedSender } from './signed-sender.ts';
 
@@ -32,6 +33,8 @@ export class WebhookPipeline {
   readonly #log: DiagLogger;
   readonly #mapper: RecordMapper;
   readonly #engine: DeliveryEngine;
+  /** Selected records not written yet; none with `spool-sync = "event"`, which writes each at once. */
+  readonly #deferred: DeferredRecords | undefined;
 
   /**
    * Starts the webhook (validated `options`); `listeners` are told of every outcome (see
@@ -64,7 +67,17 @@ export class WebhookPipeline {
             selects: (event) => mapper.selects(event),
           });
     const sender = signedSender(createTransport(options), createSigner(options));
-    this.#engine = new DeliveryEngine({ settings: deliverySettings(options), sender, log, spool, listeners, attemptListener });
+    const deferred =
+      spool !== undefined && options.spoolSync === 'event'
+        ? undefined
+        : new DeferredRecords(
+            (record, type, now) => this.#write(record, type, now),
+            (type, error) => this.#engine.intake.reject('invalid', `event "${type}" could not be converted: ${String(error)}`),
+          );
+    this.#deferred = deferred;
+    const catchUp = deferred === undefined ? undefined : () => deferred.drain();
+    const settings = deliverySettings(options);
+    this.#engine = new DeliveryEngine({ settings, sender, log, spool, listeners, attemptListener, catchUp });
     warnUnmatchedPatterns(options, log, sources);
     const urlSource = sourceOf(sources, 'url');
     log.debug(`sending to ${urlSource === undefined ? redactUrl(url) : `the url ${describeSource(urlSource)}`}`);
@@ -85,7 +98,35 @@ export class WebhookPipeline {
   }
 
   /**
-   * Selects the record, makes it into an event and hands it to the engine; a record the
+   * Selects the record and takes it as `onEmit` does: it is written with the other records of
+   * this turn of the event loop (see deferred-records.ts), or at once with
+   * `spool-sync = "event"`. A record the webhook does not send is skipped, one it cannot take
+   * is counted as dropped. Never throws.
+   */
+  accept(record: ReadableLogRecord): void {
+    const deferred = this.#deferred;
+    // Written at once: a record emitted from inside the writing of others, or from inside a
+    // message of this package to `diag` (whose recursion guard needs it written there).
+    if (deferred === undefined || deferred.busy || insideDiagnostics()) {
+      this.offer(record);
+      return;
+    }
+    if (!this.#options.enable) return;
+    const type = this.#mapper.select(record);
+    if (type === undefined) return;
+    const intake = this.#engine.intake;
+    const refusal = intake.refusal();
+    if (refusal !== undefined) {
+      deferred.drain();
+      intake.reject(refusal);
+      return;
+    }
+    if (deferred.size === 0) this.#engine.expectEvents();
+    deferred.push(record, type);
+  }
+
+  /**
+   * Selects the record, makes it into an event and hands it to the engine now; a record the
    * webhook does not send is skipped, one it cannot take is counted as dropped. A record
    * this webhook selects always gets a sequence number. Never throws.
    */
@@ -93,14 +134,20 @@ export class WebhookPipeline {
     if (!this.#options.enable) return;
     const type = this.#mapper.select(record);
     if (type === undefined) return;
+    // Records accepted before it are written first (unless this one comes from inside their writing).
+    this.#deferred?.drain();
     const intake = this.#engine.intake;
     const refusal = intake.refusal();
     if (refusal !== undefined) {
       intake.reject(refusal);
       return;
     }
-    // The event is written straight into the engine's memory; one that cannot be is dropped.
-    const now = Date.now();
+    this.#write(record, type, Date.now());
+  }
+
+  /** Writes a selected record straight into the engine's memory; one that cannot be is dropped. */
+  #write(record: ReadableLogRecord, type: string, now: number): void {
+    const intake = this.#engine.intake;
     const sink = intake.begin();
     const failure = this.#mapper.write(record, type, sink, now);
     if (failure === undefined) {

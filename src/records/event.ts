@@ -163,9 +163,9 @@ function writeData(sink: ByteSink, record: ReadableLogRecord, integerKeys: Integ
 
 /**
  * Writes a log record as a webhook event into `sink`, which {@link ByteSink.begin} started:
- * `{"id","createdAt","type","data"}`, with a new id. Called during `onEmit`, while the record
- * may still change, so everything needed later is serialized here; the record is never
- * modified. `now` is when the event is accepted (epoch ms), for its id. Throws
+ * `{"id","createdAt","type","data"}`, with a new id. Called by the end of the turn that emitted
+ * the record (see pipeline/deferred-records.ts), so everything needed later is serialized here;
+ * the record is never modified. `now` is when the event is accepted (epoch ms), for its id. Throws
  * {@link EventTooLargeError} once the event would exceed the sink's limit or {@link MAX_NODES}
  * values (checked while writing, so the cost stays bounded), and an Error when the record
  * time cannot be written as RFC 3339 (outside the years 0000–9999).
