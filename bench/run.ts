@@ -125,7 +125,13 @@ try {
     if (flags.only !== undefined) {
       // Some pipelines only: their tables and ratios, nothing else.
       for (const [i, shape] of SHAPES.entries()) {
-        section(`${i + 1}. Pipelines, ${shapeTitle(shape, plan)}`, pipelineTable(rows.filter((row) => row.shape === shape)));
+        section(
+          `${i + 1}. Pipelines, ${shapeTitle(shape, plan)}`,
+          pipelineTable(
+            rows.filter((row) => row.shape === shape),
+            plan.warmup,
+          ),
+        );
       }
       section('3. Ratios, within this run', ratiosTable(runs, lines));
     } else {
@@ -150,7 +156,13 @@ try {
       const facts = { runs, lines, rows, latency, outage };
       section('Summary (the worse shape)', headlineSection(facts));
       for (const [i, shape] of SHAPES.entries()) {
-        section(`${i + 1}. Pipelines, ${shapeTitle(shape, plan)}`, pipelineTable(rows.filter((row) => row.shape === shape)));
+        section(
+          `${i + 1}. Pipelines, ${shapeTitle(shape, plan)}`,
+          pipelineTable(
+            rows.filter((row) => row.shape === shape),
+            plan.warmup,
+          ),
+        );
       }
       section('3. Ratios, within this run', ratiosTable(runs, lines));
       section('4. `logger.emit` latency, ns per emit', latencyTable(latency));

@@ -13,6 +13,8 @@ export interface Row {
   readonly cpuPerEvent: number;
   /** Over the baseline's CPU per record in the same repeat; the raw limit (which emits nothing) shows its own CPU. */
   readonly addedPerEvent: number | undefined;
+  /** The same for the warm-up records, the first after the process started (compilation included). */
+  readonly coldAddedPerEvent: number | undefined;
   readonly wireBytesPerEvent: number | undefined;
   readonly peakRssMiB: number;
   readonly rssGrowthMiB: number;
@@ -39,6 +41,11 @@ function cpuPerEvent(run: PipelineResult): number {
   return run.cpuMicros / Math.max(1, delivered(run));
 }
 
+/** CPU per event of the warm-up records. */
+function coldCpuPerEvent(run: PipelineResult): number {
+  return run.warmupCpuMicros / Math.max(1, run.spec.kind === 'noop' ? run.warmupEvents : run.warmupReceived);
+}
+
 /** `runs[repeat]` holds every pipeline's result of that repeat, for both shapes. */
 export class RunSet {
   private readonly runs: readonly (readonly PipelineResult[])[];
@@ -51,14 +58,15 @@ export class RunSet {
     return repeat.find((run) => run.spec.id === id && run.shape === shape);
   }
 
-  /** Added CPU per delivered event over the baseline, µs, in each repeat. */
-  addedPerRepeat(id: string, shape: Shape): number[] {
+  /** Added CPU per delivered event over the baseline, µs, in each repeat (`cold`: of the warm-up records). */
+  addedPerRepeat(id: string, shape: Shape, cold = false): number[] {
+    const perEvent = cold ? coldCpuPerEvent : cpuPerEvent;
     const values: number[] = [];
     for (const repeat of this.runs) {
       const run = this.find(repeat, id, shape);
       const base = this.find(repeat, 'noop', shape);
-      if (run === undefined || base === undefined) continue;
-      values.push(run.spec.kind === 'raw' ? cpuPerEvent(run) : cpuPerEvent(run) - cpuPerEvent(base));
+      if (run === undefined || base === undefined || (cold && run.warmupEvents === 0)) continue;
+      values.push(run.spec.kind === 'raw' ? perEvent(run) : perEvent(run) - perEvent(base));
     }
     return values;
   }
@@ -74,6 +82,7 @@ export class RunSet {
       events: runs[0]?.events ?? 0,
       cpuPerEvent: m(cpuPerEvent),
       addedPerEvent: spec.kind === 'noop' ? undefined : median(this.addedPerRepeat(spec.id, shape)),
+      coldAddedPerEvent: spec.kind === 'noop' ? undefined : median(this.addedPerRepeat(spec.id, shape, true)),
       wireBytesPerEvent: sends ? m((run) => run.receivedBytes / Math.max(1, run.received)) : undefined,
       peakRssMiB: m((run) => run.peakRssMiB),
       rssGrowthMiB: m((run) => run.peakRssMiB - run.rssStartMiB),

@@ -59,6 +59,10 @@ export interface PipelineResult {
   readonly events: number;
   /** Process CPU (user + system, every thread) over the measured part, µs. */
   readonly cpuMicros: number;
+  /** The warm-up before it (the first records after start): records, process CPU, what the sink counted. */
+  readonly warmupEvents: number;
+  readonly warmupCpuMicros: number;
+  readonly warmupReceived: number;
   readonly wallMillis: number;
   /** RSS when the measured part started and the process's peak RSS, MiB. */
   readonly rssStartMiB: number;
