@@ -55,9 +55,15 @@ export function headlineSection({ runs, lines, rows, latency }: RunFacts): strin
     const values = (['burst', 'steady'] as const).map((shape) => rowOf(rows, id, shape)?.addedPerEvent ?? Number.NaN);
     return `${fixed(Math.min(...values))}–${fixed(Math.max(...values))} µs`;
   };
+  const coldRange = (id: string): string => {
+    const values = (['burst', 'steady'] as const).map((shape) => rowOf(rows, id, shape)?.coldAddedPerEvent ?? Number.NaN);
+    return `${fixed(Math.min(...values))}–${fixed(Math.max(...values))} µs`;
+  };
   bullets.push(
     `Added CPU per delivered event over the SDK's own \`emit\` (burst–steady range): ours ${addedRange('webhook')}, ` +
       `OTLP/HTTP JSON ${addedRange('otlp-default')} (batch 512) and ${addedRange('otlp-same-batch')} (batch 1000).`,
+    `The same for the first records after the process started (the warm-up, compilation included): ours ${coldRange('webhook')}, ` +
+      `OTLP/HTTP JSON ${coldRange('otlp-default')} (batch 512) and ${coldRange('otlp-same-batch')} (batch 1000).`,
   );
   for (const line of lines) {
     const { shape, ratio } = worse(runs, line);
@@ -65,8 +71,9 @@ export function headlineSection({ runs, lines, rows, latency }: RunFacts): strin
   }
   bullets.push(
     `\`logger.emit\`: a selected record adds ${int(latency.webhookSelected.median - latency.noopSelected.median)} ns at the median ` +
-      `(${int(latency.webhookSelected.p99 - latency.noopSelected.p99)} ns at p99); a filtered-out one ` +
-      `${int(latency.webhookFiltered.median - latency.noopFiltered.median)} ns.`,
+      `(${int(latency.webhookSelected.p99 - latency.noopSelected.p99)} ns at p99; ` +
+      `${int(latency.webhookSelected.cpuPerEmit - latency.noopSelected.cpuPerEmit)} ns of CPU per emit with the writing at the end of the turn); ` +
+      `a filtered-out one ${int(latency.webhookFiltered.median - latency.noopFiltered.median)} ns.`,
   );
   return bullets.map((bullet) => `- ${bullet}`).join('\n');
 }

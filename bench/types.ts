@@ -92,6 +92,12 @@ export interface LatencySummary {
   readonly median: number;
   readonly p99: number;
   readonly mean: number;
+  /**
+   * Process CPU per emit, ns, over the timed rounds: the emits and the work they leave for the
+   * end of their turn of the event loop (the webhook writes its records there), until the next
+   * turn begins.
+   */
+  readonly cpuPerEmit: number;
 }
 
 export interface EmitLatencyResult {
