@@ -22,7 +22,9 @@ const SUFFIX_DIGITS = 6;
  */
 const SUFFIXES = Buffer.from(Array.from({ length: 1000 }, (_, n) => `${String(n).padStart(3, '0')}${node}`).join(''), 'latin1');
 let prefixMillis = -1;
-let prefixText = '';
+/** The digits of {@link prefixMillis}, as bytes (at most 16 for a safe integer). */
+const prefix = Buffer.alloc(16);
+let prefixLength = 0;
 
 /** Writes a new id (its digits, unquoted); `now` is the current time in epoch milliseconds. */
 export function writeEventId(sink: ByteSink, now: number): void {
@@ -35,12 +37,13 @@ export function writeEventId(sink: ByteSink, now: number): void {
   const millis = Math.floor(last / 1000);
   if (millis !== prefixMillis) {
     prefixMillis = millis;
-    prefixText = String(millis);
+    prefixLength = prefix.write(String(millis), 0, 'latin1');
   }
-  writeLatin1(sink, prefixText);
-  if (sink.pos + SUFFIX_DIGITS > sink.end) sink.grow(SUFFIX_DIGITS);
+  const length = prefixLength + SUFFIX_DIGITS;
+  if (sink.pos + length > sink.end) sink.grow(length);
   const buf = sink.buf;
   let pos = sink.pos;
+  for (let i = 0; i < prefixLength; i++) buf[pos++] = prefix[i] as number;
   for (let i = (last - millis * 1000) * SUFFIX_DIGITS, end = i + SUFFIX_DIGITS; i < end; i++) buf[pos++] = SUFFIXES[i] as number;
   sink.pos = pos;
 }

@@ -33,6 +33,8 @@ const MAX_CACHED_LENGTH = 256;
 /** Envelope bytes by type, for the `createdAt` text of {@link envelopeSecond}. */
 const envelopes = new Map<string, Buffer>();
 let envelopeSecond: string | undefined;
+/** The record time's whole seconds (`hrTime[0]`) that {@link envelopeSecond} is the text of. */
+let envelopeSeconds = Number.NaN;
 
 /**
  * Longest event written, whatever the queue allows: a little under the longest string the
@@ -45,6 +47,13 @@ export const MAX_EVENT_BYTES: number = 2 ** 28;
  * per type for the last second written (most events of a burst share it).
  */
 function envelopeText(record: ReadableLogRecord, type: string): Buffer {
+  const hrTime = record.hrTime;
+  const nanos = hrTime[1];
+  // Most records of a burst fall in the second written last: no time arithmetic for them.
+  if (hrTime[0] === envelopeSeconds && nanos >= 0 && nanos < 1e9) {
+    const cached = envelopes.get(type);
+    if (cached !== undefined) return cached;
+  }
   const createdAt = formatCreatedAt(epochMillis(record));
   if (createdAt === undefined) {
     throw new Error(`record time ${describeHrTime(record.hrTime)} is not a date in the years 0000 to 9999`);
@@ -53,6 +62,7 @@ function envelopeText(record: ReadableLogRecord, type: string): Buffer {
     envelopes.clear();
     envelopeSecond = createdAt;
   }
+  envelopeSeconds = Number.isInteger(hrTime[0]) && nanos >= 0 && nanos < 1e9 ? hrTime[0] : Number.NaN;
   let text = envelopes.get(type);
   if (text === undefined) {
     text = Buffer.from(`","createdAt":"${createdAt}","type":${JSON.stringify(type)},"data":{`);

@@ -31,6 +31,26 @@ describe('event envelope', () => {
     assert.equal(JSON.parse(event.json.toString()).createdAt, '2026-11-18T11:06:40Z');
   });
 
+  it('writes each record its own createdAt and type when times and types alternate', () => {
+    const times: [number, number][] = [
+      [1_795_000_000, 999_999_999],
+      [1_795_000_001, 0],
+      [1_795_000_000, 5],
+      [-1, 500_000_000],
+      [1_795_000_001, 1],
+    ];
+    const written = times.flatMap((hrTime, i) =>
+      ['auth.success', 'auth.failed'].map((type) => {
+        const json = JSON.parse(toWebhookEvent(record({ hrTime, attributes: { i } }), type, 9, integerIdKeys).json.toString());
+        return [json.createdAt, json.type];
+      }),
+    );
+    const expected = times.flatMap(([seconds]) =>
+      ['auth.success', 'auth.failed'].map((type) => [new Date(seconds * 1000).toISOString().replace('.000Z', 'Z'), type]),
+    );
+    assert.deepEqual(written, expected);
+  });
+
   it('gives every event a distinct id of decimal digits below 2^64', () => {
     const ids = new Set<string>();
     for (let i = 0; i < 10_000; i++) {
