@@ -7,6 +7,7 @@ import { resolveWebhookOptions } from './config/resolve-options.ts';
 import { sourcesOf } from './config/sources.ts';
 import type { DeliveryStats } from './delivery/outcomes.ts';
 import { ProcessorMetrics } from './metrics/processor-metrics.ts';
+import { registerOffer } from './pipeline/offer-record.ts';
 import { WebhookPipeline } from './pipeline/webhook-pipeline.ts';
 
 /**
@@ -42,6 +43,8 @@ export class WebhookLogRecordProcessor implements LogRecordProcessor {
     this.#metrics = metrics;
     this.#pipeline = new WebhookPipeline(resolved, metrics === undefined ? [] : [metrics], sourcesOf(options), metrics);
     metrics?.watch(() => this.#pipeline.nextSeq);
+    const pipeline = this.#pipeline;
+    registerOffer(this, (record) => pipeline.offer(record));
   }
 
   /**

@@ -82,21 +82,19 @@ export class EventIntake {
 
   /**
    * Takes the event written into `sink`, accepted at `acceptedAt` (epoch ms), or drops and
-   * counts it; `type` is what the spool records. Never throws.
+   * counts it; `type` is what the spool records. Returns why it was dropped, or undefined
+   * when it was taken. Never throws.
    */
-  commit(sink: ByteSink, type: string, acceptedAt: number, severity: number): void {
+  commit(sink: ByteSink, type: string, acceptedAt: number, severity: number): DropReason | undefined {
     const { settings: s, store, backlog, ledger } = this.parts;
     const seq = ledger.accept();
-    if (this.onDisk.size > 0) {
-      this.behindBacklog(sink, type, acceptedAt, severity, seq);
-      return;
-    }
+    if (this.onDisk.size > 0) return this.behindBacklog(sink, type, acceptedAt, severity, seq);
     const full = backlog.events + 1 > s.maxQueueEvents || backlog.bytes + sink.length > s.maxQueueBytes;
     const refused = this.admit(sink, type, acceptedAt, severity, full);
     if (refused !== undefined) {
       store.abort(sink);
       ledger.dropOne(refused, seq);
-      return;
+      return refused;
     }
     backlog.push(store.commit(sink, acceptedAt, seq, severity));
     if (full) {
@@ -105,6 +103,7 @@ export class EventIntake {
       store.compact();
     }
     this.parts.queued();
+    return undefined;
   }
 
   /** {@link commit} of an event written elsewhere (recovered, or made on its own), its JSON copied in. Never throws. */
@@ -157,15 +156,16 @@ export class EventIntake {
    * With a backlog still on disk, a new event goes to the spool behind it (the memory caps do
    * not apply: the spool's own limit does) and comes back through {@link refill}, in order.
    */
-  private behindBacklog(sink: ByteSink, type: string, acceptedAt: number, severity: number, seq: number): void {
+  private behindBacklog(sink: ByteSink, type: string, acceptedAt: number, severity: number, seq: number): DropReason | undefined {
     const refused = this.admit(sink, type, acceptedAt, severity, false);
     this.parts.store.abort(sink);
     if (refused !== undefined) {
       this.parts.ledger.dropOne(refused, seq);
-      return;
+      return refused;
     }
     this.onDisk.push(seq);
     this.parts.queued();
+    return undefined;
   }
 
   /**

@@ -5,6 +5,7 @@ import { insideDiagnostics, warnUnmatchedPatterns, webhookLogger } from '../conf
 import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
 import { describeSource, sourceOf, type ValueSource } from '../config/sources.ts';
+import type { DropReason } from '../delivery/drops.ts';
 import { DeliveryEngine } from '../delivery/engine.ts';
 import type { AttemptListener, DeliveryStats, SettleListener } from '../delivery/outcomes.ts';
 import type { EngineState } from '../delivery/settings.ts';
@@ -17,6 +18,12 @@ import { spoolDirectory } from '../spool/spool-directory.ts';
 import { DeferredRecords } from './deferred-records.ts';
 import { RecordMapper } from './record-mapper.ts';
 import { signedSender } from './signed-sender.ts';
+
+/**
+ * What {@link WebhookPipeline.offer} did with a record: not selected, taken, or dropped (why).
+ * With `lossy`, a record taken into a full queue is `taken` (older events were shed for it).
+ */
+export type OfferOutcome = 'skipped' | 'taken' | DropReason;
 
 /**
  * One webhook's whole pipeline, from resolved options: its logger, selection and mapping of
@@ -128,34 +135,32 @@ export class WebhookPipeline {
   /**
    * Selects the record, makes it into an event and hands it to the engine now; a record the
    * webhook does not send is skipped, one it cannot take is counted as dropped. A record
-   * this webhook selects always gets a sequence number. Never throws.
+   * this webhook selects always gets a sequence number. Returns what became of it. Never throws.
    */
-  offer(record: ReadableLogRecord): void {
-    if (!this.#options.enable) return;
+  offer(record: ReadableLogRecord): OfferOutcome {
+    if (!this.#options.enable) return 'skipped';
     const type = this.#mapper.select(record);
-    if (type === undefined) return;
+    if (type === undefined) return 'skipped';
     // Records accepted before it are written first (unless this one comes from inside their writing).
     this.#deferred?.drain();
     const intake = this.#engine.intake;
     const refusal = intake.refusal();
     if (refusal !== undefined) {
       intake.reject(refusal);
-      return;
+      return refusal;
     }
-    this.#write(record, type, Date.now());
+    return this.#write(record, type, Date.now()) ?? 'taken';
   }
 
-  /** Writes a selected record straight into the engine's memory; one that cannot be is dropped. */
-  #write(record: ReadableLogRecord, type: string, now: number): void {
+  /** Writes a selected record straight into the engine's memory; one that cannot be is dropped (the reason returned). */
+  #write(record: ReadableLogRecord, type: string, now: number): DropReason | undefined {
     const intake = this.#engine.intake;
     const sink = intake.begin();
     const failure = this.#mapper.write(record, type, sink, now);
-    if (failure === undefined) {
-      intake.commit(sink, type, now, recordSeverity(record, type));
-    } else {
-      intake.abort(sink);
-      intake.reject(failure.kind, failure.message);
-    }
+    if (failure === undefined) return intake.commit(sink, type, now, recordSeverity(record, type));
+    intake.abort(sink);
+    intake.reject(failure.kind, failure.message);
+    return failure.kind;
   }
 
   /**
