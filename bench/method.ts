@@ -55,7 +55,10 @@ received. *Added over SDK emit*: that minus the baseline's CPU per record in the
 repeat (the raw limit emits nothing, so its own CPU is shown). *Wire B/event*: body bytes the
 sink received per event. *Peak RSS*: \`process.resourceUsage().maxRSS\`; *RSS growth*: that
 minus the RSS when the measured part started (the records themselves are in both). *Loop
-delay*: \`monitorEventLoopDelay\` (10 ms resolution), p99 and max; steady: the whole measured
+delay*: \`monitorEventLoopDelay\` at 1 ms resolution, p99 and max of the time between two runs of
+its timer (an idle loop shows about 1 ms; the maximum bounds the longest task, within 1 ms;
+earlier versions of this file used the 10 ms default, whose every value includes up to 10 ms
+of the timer's own interval); steady: the whole measured
 part, the application's own chunks of emits included; burst: from the end of the emit loop
 (one block of the application's making) until delivered. *Ratios* are of added CPU, computed
 repeat by repeat within the run; a target counts as met when the worse shape's median meets it.

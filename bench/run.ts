@@ -153,7 +153,7 @@ try {
         ['--expose-gc'],
       );
 
-      const facts = { runs, lines, rows, latency, outage };
+      const facts = { runs, lines, rows, latency, outage, held };
       section('Summary (the worse shape)', headlineSection(facts));
       for (const [i, shape] of SHAPES.entries()) {
         section(

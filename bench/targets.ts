@@ -1,7 +1,7 @@
 /** The project's performance targets against one run, and the run's headline numbers (the worse shape). */
 import { outageBudgetMiB, type RatioLine, table, worse } from './report.ts';
 import type { Row, RunSet } from './summary.ts';
-import type { EmitLatencyResult, OutageResult, Shape } from './types.ts';
+import type { EmitLatencyResult, HeldResult, OutageResult, Shape } from './types.ts';
 
 const fixed = (n: number, digits = 2): string => n.toFixed(digits);
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -14,9 +14,15 @@ export interface RunFacts {
   readonly rows: readonly Row[];
   readonly latency: EmitLatencyResult;
   readonly outage: OutageResult;
+  readonly held: HeldResult;
 }
 
-export function targetsSection({ runs, lines, latency, outage }: RunFacts): string {
+/** Longest task the target allows, ms. */
+const MAX_TASK_MILLIS = 10;
+/** Most bytes a held event may take, in multiples of its wire bytes. */
+const MAX_HELD_RATIO = 1.5;
+
+export function targetsSection({ runs, lines, latency, outage, rows: pipelineRows, held }: RunFacts): string {
   const rows: [string, string, boolean][] = [];
   for (const line of lines) {
     if (line.target === undefined) continue;
@@ -32,6 +38,23 @@ export function targetsSection({ runs, lines, latency, outage }: RunFacts): stri
   const filtered = (latency.webhookFiltered.median - latency.noopFiltered.median) / latency.noopFiltered.median;
   rows.push(['Selected record adds < 1 µs to `logger.emit` (median)', `${signed(int(selected))} ns`, selected < 1000]);
   rows.push(['Filtered-out record adds < 5% to `logger.emit` (median)', `${signed(fixed(filtered * 100, 1))}%`, filtered < 0.05]);
+  const wire = rowOf(pipelineRows, 'webhook', 'burst')?.wireBytesPerEvent ?? Number.NaN;
+  const heldRatio = (held.heapGrowth + held.externalGrowth) / Math.max(1, held.measuredEvents) / wire;
+  rows.push([
+    `A held event takes ≤ ${MAX_HELD_RATIO}× its wire bytes (heap + external)`,
+    `${fixed(heldRatio)}×`,
+    heldRatio <= MAX_HELD_RATIO,
+  ]);
+  // The burst shape's delay is measured after the application's emit loop: it holds only the
+  // webhook's own tasks (requests, spool writes). The steady shape's includes the application's
+  // chunks of 1,000 emits, with the records' writing in them.
+  const ours = pipelineRows.filter((row) => row.spec.kind === 'webhook' && row.shape === 'burst');
+  const longest = ours.reduce((most, row) => (row.loopDelayMaxMillis > most.loopDelayMaxMillis ? row : most), ours[0] as Row);
+  rows.push([
+    `No task of ours blocks the event loop over ${MAX_TASK_MILLIS} ms (longest loop delay after the burst's emit loop)`,
+    `${fixed(longest.loopDelayMaxMillis, 1)} ms (${longest.spec.id})`,
+    longest.loopDelayMaxMillis <= MAX_TASK_MILLIS,
+  ]);
   const growth = outage.sampledPeakRssMiB - outage.rssBaselineMiB;
   rows.push([
     `${int(outage.events)}-record outage: peak RSS − baseline ≤ max-queue-bytes + 64 MiB`,
