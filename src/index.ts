@@ -2,7 +2,6 @@ export { parseDuration } from './config/duration.ts';
 export type { WebhookConfigErrorCode } from './config/errors.ts';
 export { WebhookConfigError } from './config/errors.ts';
 export type {
-  ResolvedTlsOptions,
   ResolvedWebhookOptions,
   WebhookAuthOptions,
   WebhookLevel,
@@ -10,12 +9,11 @@ export type {
   WebhookOverrides,
   WebhookSignatureScheme,
   WebhookSpoolSync,
-  WebhookTlsOptions,
-  WebhookTlsVersion,
 } from './config/options.ts';
 export type { ConfigSourceOptions } from './config/read-config.ts';
 export { parseWebhookConfig } from './config/read-config.ts';
 export { resolveWebhookOptions } from './config/resolve-options.ts';
+export type { ResolvedTlsOptions, WebhookTlsOptions, WebhookTlsVersion } from './config/tls-option-types.ts';
 export { createWebhookProcessors } from './create-webhook-processors.ts';
 export type { DropCounts, DropReason } from './delivery/drops.ts';
 export type { DeliveryStats } from './delivery/outcomes.ts';

@@ -19,6 +19,7 @@ const TOKEN = 'b34rer-T0K3N-e4a';
 const HEADER_SECRET = 'hdr-S3CR3T-0b8';
 const HEADER_TOKEN = 'hdr-T0K3N-66f';
 const PROXY_PASSWORD = 'prx-P4SS-c0d';
+const QUERY_TOKEN = 'qry-T0K3N-a19';
 const WHSEC_OLD = 'whsec_b2xkLXN0YW5kYXJkLXdlYmhvb2tzLWtleQ==';
 const WHSEC_NEW = 'whsec_bmV3LXN0YW5kYXJkLXdlYmhvb2tzLWtleQ==';
 /** A line from the middle of the client certificate's private key. */
@@ -37,6 +38,7 @@ const SECRETS = [
   base64(`jane:${URL_PASSWORD}`),
   base64(`jane:${AUTH_SECRET}`),
   PROXY_PASSWORD,
+  QUERY_TOKEN,
   WHSEC_OLD,
   WHSEC_NEW,
   WHSEC_OLD.slice('whsec_'.length),
@@ -62,6 +64,7 @@ const configurations = (url: string): WebhookOptions[] => {
       proxy: `http://jane:${PROXY_PASSWORD}@127.0.0.1:9`,
       tls: { cert: CLIENT_CERT, key: CLIENT_KEY },
     },
+    { id: 'query-token', url: `${url}?access_token=${QUERY_TOKEN}&tenant=blue`, events: ['*'] },
   ];
 };
 
@@ -114,6 +117,17 @@ describe('no secret can be read from a processor or an exporter', () => {
     assert.equal(bearer.options.authorization, 'Bearer ***');
     assert.ok(Object.isFrozen(bearer.options));
     await Promise.all([withUrl.shutdown(), bearer.shutdown()]);
+  });
+
+  it('processor.options shows *** for a token in the query string and still sends it', async () => {
+    const r = await receiver();
+    const processor = new WebhookLogRecordProcessor(configurations(r.url)[4] as WebhookOptions);
+    assert.equal(processor.options.url.search, '?access_token=***&tenant=blue');
+    const provider = new LoggerProvider({ processors: [processor] });
+    provider.getLogger('t').emit({ eventName: 'auth.success' });
+    const [request] = await r.waitForRequests(1);
+    await provider.shutdown();
+    assert.equal(request?.path, `/hook?access_token=${QUERY_TOKEN}&tenant=blue`);
   });
 
   it('exporter.options shows *** for each secret', async () => {

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import type { ResolvedTlsOptions, ResolvedWebhookOptions } from '../config/options.ts';
+import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
+import type { ResolvedTlsOptions } from '../config/tls-option-types.ts';
 import { routeFor } from '../http/dispatcher.ts';
 
 /** How a webhook signs its requests, for `check`. */

@@ -2,7 +2,7 @@ import { secretProblem } from '../http/standard-webhooks.ts';
 import { durationOption, expectPositionals, integerOption, parseCommandArgs } from './args.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, systemMessage, UsageError } from './errors.ts';
 import { type CliIo, lineWriter, plural, type Style, styleFor } from './output.ts';
-import { type ReceivedBatch, type ReceiverOptions, startReceiver, type Verdict } from './receiver.ts';
+import { DEFAULT_RECEIVER_MAX_BODY_BYTES, type ReceivedBatch, type ReceiverOptions, startReceiver, type Verdict } from './receiver.ts';
 
 /** How each request is answered, from --fail and --status. */
 function answerPlan(fail: number | undefined, status: number | undefined): ((request: number) => number) | undefined {
@@ -61,6 +61,7 @@ export async function runListen(args: readonly string[], io: CliIo): Promise<num
     fail: { type: 'string' },
     status: { type: 'string' },
     delay: { type: 'string' },
+    'max-body-bytes': { type: 'string' },
     json: { type: 'boolean', default: false },
   });
   expectPositionals(positionals, 0, 0, '');
@@ -68,6 +69,7 @@ export async function runListen(args: readonly string[], io: CliIo): Promise<num
   const fail = integerOption('fail', values.fail, 0, Number.MAX_SAFE_INTEGER);
   const status = integerOption('status', values.status, 200, 599);
   const delayMillis = durationOption('delay', values.delay);
+  const maxBodyBytes = integerOption('max-body-bytes', values['max-body-bytes'], 1, 2 ** 31 - 1) ?? DEFAULT_RECEIVER_MAX_BODY_BYTES;
   if (values.token !== undefined && (values.username !== undefined || values.secret !== undefined)) {
     throw new UsageError('--token cannot be combined with --username/--secret');
   }
@@ -86,7 +88,7 @@ export async function runListen(args: readonly string[], io: CliIo): Promise<num
     if (problem !== undefined) throw new UsageError(`--standard-key ${problem}`);
   }
 
-  const options: ReceiverOptions = { host: values.host, port };
+  const options: ReceiverOptions = { host: values.host, port, maxBodyBytes };
   if (values['signature-key'] !== undefined) options.signatureKey = values['signature-key'];
   if (standardKeys !== undefined) options.standardKeys = standardKeys;
   if (values.username !== undefined) options.username = values.username;

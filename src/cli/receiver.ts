@@ -1,7 +1,11 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BodyError, readBody } from '../gateway/read-body.ts';
 import { verifySignature } from '../http/sign.ts';
+
+/** Largest request body a receiver reads unless told otherwise: 16 MiB, as `serve` takes. */
+export const DEFAULT_RECEIVER_MAX_BODY_BYTES: number = 16 * 1024 * 1024;
 
 /** What a receiver checks on every request; unset fields are not checked. */
 export interface ReceiverOptions {
@@ -24,6 +28,12 @@ export interface ReceiverOptions {
   delayMillis?: number;
   /** Keeps every batch in {@link Receiver.batches}; without it only {@link Receiver.requests} counts them. */
   keepBatches?: boolean;
+  /**
+   * Largest body read; a longer one is answered 413 (at once when its Content-Length says so)
+   * without the rest being kept in memory.
+   * @default 16777216
+   */
+  maxBodyBytes?: number;
 }
 
 /** Verdict of one check: passed, failed, or not checked (nothing configured). */
@@ -106,7 +116,8 @@ function checkAuth(header: string | undefined, options: ReceiverOptions): Verdic
  * A webhook receiver on loopback that checks what a Stalwart receiver would check: the
  * `X-Signature` (or the Standard Webhooks headers) over the exact body bytes, the
  * `Authorization` header, and the body's shape.
- * Answers 401 on a bad signature or credentials, 400 on a malformed body, else `status`.
+ * Answers 413 on a body over `maxBodyBytes`, 401 on a bad signature or credentials, 400 on a
+ * malformed body, else `status`.
  */
 export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
   const batches: ReceivedBatch[] = [];
@@ -121,45 +132,77 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     onBatch: undefined,
     close: () => close(server),
   };
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_RECEIVER_MAX_BODY_BYTES;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const index = ++count;
-      const at = performance.now();
-      const body = Buffer.concat(chunks);
-      const signature = checkSignature(body, request.headers, options);
-      const webhookId = request.headers['webhook-id'];
-      const auth = checkAuth(request.headers.authorization, options);
-      const parsed = parseEvents(body);
-      let status = options.status?.(index) ?? 200;
-      let problem: string | undefined;
-      if (signature === 'failed') problem = 'bad signature';
-      else if (auth === 'failed') problem = 'bad credentials';
-      else if (typeof parsed === 'string') problem = parsed;
-      if (problem !== undefined) status = problem.startsWith('bad') ? 401 : 400;
-      const batch: ReceivedBatch = {
-        index,
-        path: request.url ?? '/',
-        at,
-        bytes: body.length,
-        events: typeof parsed === 'string' ? [] : parsed,
-        signature,
-        webhookId: typeof webhookId === 'string' ? webhookId : undefined,
-        auth,
-        status,
-        problem,
-      };
-      const answer = (): void => {
-        response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : (problem ?? 'refused'));
-        answered++;
-        if (options.keepBatches === true) batches.push(batch);
-        receiver.onBatch?.(batch);
-      };
-      if (options.delayMillis === undefined) answer();
-      else setTimeout(answer, options.delayMillis).unref();
-    });
+    readBody(request, 'identity', maxBodyBytes).then(
+      (body) => take(request, response, body),
+      (error: unknown) => {
+        // 400: the client went away or the stream failed; there is no one to answer.
+        if (error instanceof BodyError && error.status === 413) refuseTooLarge(request, response, error.message);
+        else request.destroy();
+      },
+    );
   });
+
+  const record = (batch: ReceivedBatch): void => {
+    answered++;
+    if (options.keepBatches === true) batches.push(batch);
+    receiver.onBatch?.(batch);
+  };
+
+  const take = (request: IncomingMessage, response: ServerResponse, body: Buffer): void => {
+    const index = ++count;
+    const at = performance.now();
+    const signature = checkSignature(body, request.headers, options);
+    const webhookId = request.headers['webhook-id'];
+    const auth = checkAuth(request.headers.authorization, options);
+    const parsed = parseEvents(body);
+    let status = options.status?.(index) ?? 200;
+    let problem: string | undefined;
+    if (signature === 'failed') problem = 'bad signature';
+    else if (auth === 'failed') problem = 'bad credentials';
+    else if (typeof parsed === 'string') problem = parsed;
+    if (problem !== undefined) status = problem.startsWith('bad') ? 401 : 400;
+    const batch: ReceivedBatch = {
+      index,
+      path: request.url ?? '/',
+      at,
+      bytes: body.length,
+      events: typeof parsed === 'string' ? [] : parsed,
+      signature,
+      webhookId: typeof webhookId === 'string' ? webhookId : undefined,
+      auth,
+      status,
+      problem,
+    };
+    const answer = (): void => {
+      response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : (problem ?? 'refused'));
+      record(batch);
+    };
+    if (options.delayMillis === undefined) answer();
+    else setTimeout(answer, options.delayMillis).unref();
+  };
+
+  /** A body over the limit: answered 413 at once and the connection closed; nothing of it is kept or checked. */
+  const refuseTooLarge = (request: IncomingMessage, response: ServerResponse, problem: string): void => {
+    const webhookId = request.headers['webhook-id'];
+    const declared = Number(request.headers['content-length']);
+    const batch: ReceivedBatch = {
+      index: ++count,
+      path: request.url ?? '/',
+      at: performance.now(),
+      bytes: Number.isSafeInteger(declared) ? declared : maxBodyBytes + 1,
+      events: [],
+      signature: 'unchecked',
+      webhookId: typeof webhookId === 'string' ? webhookId : undefined,
+      auth: checkAuth(request.headers.authorization, options),
+      status: 413,
+      problem,
+    };
+    response.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end(problem);
+    record(batch);
+  };
+
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { address, port } = server.address() as AddressInfo;

@@ -70,12 +70,13 @@ Exit codes:
 export const LISTEN_USAGE: string = `Usage: otel-webhooks listen [--port N] [--host ADDRESS]
                             [--signature-key KEY | --standard-key SECRET...]
                             [--username USER --secret SECRET | --token TOKEN]
-                            [--fail N] [--status CODE] [--delay MS] [--json]
+                            [--fail N] [--status CODE] [--delay MS] [--max-body-bytes N] [--json]
 
 A webhook receiver to test against: accepts POSTs on any path, verifies X-Signature (or the
 Standard Webhooks headers) and the Authorization header when told what to expect, and prints
 each batch (event count, types, ids, verdict) with a running total. It can fail on purpose to exercise retries. A request
-with a bad signature or credentials is answered 401, a malformed body 400. Stop it with
+with a bad signature or credentials is answered 401, a malformed body 400, a body over
+--max-body-bytes 413 (without reading the rest of it). Stop it with
 Ctrl-C; it then prints a summary. Only counts are kept, and the most recent 100,000 ids for
 spotting retries and duplicates, so it can run for as long as needed.
 
@@ -92,6 +93,7 @@ Options:
   --fail N               answer the first N requests with 503 (or --status), then 200
   --status CODE          answer every request with CODE (200-599); with --fail, only the first N
   --delay MS             wait this long before answering (milliseconds, or a duration like 2s)
+  --max-body-bytes N     largest body read; a longer one is answered 413 (default 16777216)
   --json                 print one JSON line per event on stdout; everything else goes to stderr
   -h, --help             show this help
 
@@ -101,7 +103,7 @@ unchecked). Events of failed requests are printed too; they arrive again when re
 
 Exit codes:
   0  stopped, and no request was refused for a bad signature, credentials or body
-  1  some request was refused, or the port could not be opened
+  1  some request was refused (413 included), or the port could not be opened
   2  usage error
 `;
 

@@ -1,5 +1,6 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ResolvedTlsOptions, WebhookTlsOptions } from './tls-option-types.ts';
 
 /** Minimum severity names accepted by `level`. */
 export type WebhookLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -7,11 +8,11 @@ export type WebhookLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 /** HTTP authentication for a webhook: Basic (`username` + `secret`) or Bearer (`token`). */
 export interface WebhookAuthOptions {
   /** TOML `auth.username`: user for `Authorization: Basic`. Requires `secret`. */
-  username?: string;
+  username?: string | undefined;
   /** TOML `auth.secret`: password for `Authorization: Basic`. Requires `username`. */
-  secret?: string;
+  secret?: string | undefined;
   /** TOML `auth.token`: `Authorization: Bearer <token>`; used when no username/secret is set. */
-  token?: string;
+  token?: string | undefined;
 }
 
 /** Which signature headers a webhook's requests carry. */
@@ -19,49 +20,6 @@ export type WebhookSignatureScheme = 'stalwart' | 'standard-webhooks';
 
 /** When spooled events are written: once per turn of the event loop, or each before it counts as accepted. */
 export type WebhookSpoolSync = 'batch' | 'event';
-
-/** Lowest TLS version accepted by `tls.minVersion`. */
-export type WebhookTlsVersion = 'TLSv1.2' | 'TLSv1.3';
-
-/**
- * TLS to an `https:` endpoint, TOML `[webhook."<id>".tls]`. Files are read when the options
- * are resolved (relative paths from the working directory); a file and the PEM text of the
- * same thing cannot both be given. Through a proxy these apply to the endpoint, inside the
- * tunnel.
- */
-export interface WebhookTlsOptions {
-  /** TOML `tls.ca-file`: a PEM file of extra trusted CA certificates (beside Node's own). */
-  caFile?: string;
-  /** TOML `tls.cert-file`: a PEM file with the client certificate (and its chain). Requires a key. */
-  certFile?: string;
-  /** TOML `tls.key-file`: a PEM file with the client certificate's private key (unencrypted). */
-  keyFile?: string;
-  /** TOML `tls.ca`: extra trusted CA certificates as PEM text. */
-  ca?: string | readonly string[];
-  /** TOML `tls.cert`: the client certificate as PEM text. */
-  cert?: string;
-  /** TOML `tls.key`: the client certificate's private key as PEM text; a secret, never shown. */
-  key?: string;
-  /** TOML `tls.server-name`: the name sent in SNI and checked against the certificate, instead of the URL's host. */
-  serverName?: string;
-  /** TOML `tls.min-version`: the lowest TLS version accepted; unset takes Node's default (TLSv1.2). */
-  minVersion?: WebhookTlsVersion;
-}
-
-/** TLS settings after validation: files read, PEM text checked. */
-export interface ResolvedTlsOptions {
-  /** Extra trusted CA certificates (PEM) from `ca` and `caFile`. */
-  readonly ca: readonly string[] | undefined;
-  readonly caFile: string | undefined;
-  /** Client certificate (PEM), from `cert` or `certFile`. */
-  readonly cert: string | undefined;
-  readonly certFile: string | undefined;
-  /** Client private key (PEM), from `key` or `keyFile`. */
-  readonly key: string | undefined;
-  readonly keyFile: string | undefined;
-  readonly serverName: string | undefined;
-  readonly minVersion: WebhookTlsVersion | undefined;
-}
 
 /**
  * Options of one webhook, the code twin of a Stalwart `[webhook."<id>"]` table.
@@ -80,81 +38,81 @@ export interface WebhookOptions {
    * TOML `timeout`: per-request timeout in milliseconds.
    * @default 30000
    */
-  timeoutMillis?: number;
+  timeoutMillis?: number | undefined;
   /** TOML `timeout` as a duration string (`"30s"`); alternative to `timeoutMillis`. */
-  timeout?: string;
+  timeout?: string | undefined;
   /**
    * TOML `throttle`: batching window and minimum gap between requests, in milliseconds.
    * Exporter default 0: the SDK's processor batches already.
    * @default 1000
    */
-  throttleMillis?: number;
+  throttleMillis?: number | undefined;
   /** TOML `throttle` as a duration string (`"1s"`); alternative to `throttleMillis`. */
-  throttle?: string;
+  throttle?: string | undefined;
   /**
    * TOML `signature-key`: with the `stalwart` scheme, the HMAC-SHA256 key (its UTF-8 bytes) for
    * the `X-Signature` header; with `standard-webhooks`, a `whsec_…` secret or a list of them
    * (during a key rotation every key signs).
    */
-  signatureKey?: string | readonly string[];
+  signatureKey?: string | readonly string[] | undefined;
   /**
    * TOML `signature-scheme`: `stalwart` signs with `X-Signature`; `standard-webhooks` sends
    * `webhook-id` (the same on every retry of a batch), `webhook-timestamp` (of the attempt)
    * and `webhook-signature` (`v1,<base64>` over `id.timestamp.body`). The body is the same.
    * @default "stalwart"
    */
-  signatureScheme?: WebhookSignatureScheme;
+  signatureScheme?: WebhookSignatureScheme | undefined;
   /**
    * TOML `proxy`: an `http:` (or `https:`) forward proxy, `http://user:pass@host:port`;
    * `https:` endpoints are reached through a CONNECT tunnel. Unset: the environment's
    * `HTTP_PROXY` / `HTTPS_PROXY` / `NO_PROXY` when Node runs with `NODE_USE_ENV_PROXY=1`
    * (or `--use-env-proxy`), else direct.
    */
-  proxy?: string;
+  proxy?: string | undefined;
   /** TOML `[webhook."<id>".tls]`: CA, client certificate, server name and minimum version for `https:` endpoints. */
-  tls?: WebhookTlsOptions;
+  tls?: WebhookTlsOptions | undefined;
   /**
    * TOML `headers`: extra request headers, as `"Name: value"` lines or a name → value map.
    * May not set `Content-Type`, `X-Signature`, or `Authorization` when `auth` is set.
    */
-  headers?: readonly string[] | Readonly<Record<string, string>>;
+  headers?: readonly string[] | Readonly<Record<string, string>> | undefined;
   /**
    * TOML `allow-invalid-certs`: skip TLS certificate verification.
    * @default false
    */
-  allowInvalidCerts?: boolean;
+  allowInvalidCerts?: boolean | undefined;
   /** TOML `[webhook."<id>".auth]`: Basic or Bearer authentication. */
-  auth?: WebhookAuthOptions;
+  auth?: WebhookAuthOptions | undefined;
   /**
    * TOML `lossy`: drop a batch that failed instead of retrying it.
    * @default false
    */
-  lossy?: boolean;
+  lossy?: boolean | undefined;
   /**
    * TOML `discard-after`: events older than this (since accepted) are dropped instead of retried.
    * @default 300000
    */
-  discardAfterMillis?: number;
+  discardAfterMillis?: number | undefined;
   /** TOML `discard-after` as a duration string (`"5m"`); alternative to `discardAfterMillis`. */
-  discardAfter?: string;
+  discardAfter?: string | undefined;
   /**
    * TOML `enable`: a disabled webhook is validated but not started. Exporter: sends nothing
    * and reports every export as a success.
    * @default true
    */
-  enable?: boolean;
+  enable?: boolean | undefined;
   /** TOML `level`: minimum severity of records sent to this webhook; unset sends every level. */
-  level?: WebhookLevel;
+  level?: WebhookLevel | undefined;
   /**
    * TOML `max-batch-events`: most events in one request.
    * @default 1000
    */
-  maxBatchEvents?: number;
+  maxBatchEvents?: number | undefined;
   /**
    * TOML `max-batch-bytes`: most body bytes in one request (a single larger event is sent alone).
    * @default 1048576
    */
-  maxBatchBytes?: number;
+  maxBatchBytes?: number | undefined;
   /**
    * TOML `retry-max`: longest wait between two attempts of a failing batch, in milliseconds.
    * Retries back off exponentially (with jitter) from `throttle` up to this; other 4xx answers
@@ -162,49 +120,49 @@ export interface WebhookOptions {
    * starts from 500 ms. Exporter default 5000.
    * @default 60000
    */
-  retryMaxMillis?: number;
+  retryMaxMillis?: number | undefined;
   /** TOML `retry-max` as a duration string (`"1m"`); alternative to `retryMaxMillis`. */
-  retryMax?: string;
+  retryMax?: string | undefined;
   /**
    * TOML `shutdown-timeout`: how long `shutdown()` (and a `forceFlush()` without a deadline of
    * its own) waits for pending events to be delivered, in milliseconds. Exporter: how long
    * `forceFlush()` and `shutdown()` wait for the events of exports in progress.
    * @default 30000
    */
-  shutdownTimeoutMillis?: number;
+  shutdownTimeoutMillis?: number | undefined;
   /** TOML `shutdown-timeout` as a duration string (`"10s"`); alternative to `shutdownTimeoutMillis`. */
-  shutdownTimeout?: string;
+  shutdownTimeout?: string | undefined;
   /**
    * TOML `deliver-on-exit`: when the event loop runs dry (`beforeExit`) with events pending
    * and `shutdown()` was never called, keep the process alive to deliver them, for at most
    * `shutdown-timeout`. Without a spool only: spooled events are safe on disk already.
    * @default true
    */
-  deliverOnExit?: boolean;
+  deliverOnExit?: boolean | undefined;
   /**
    * TOML `max-queue-events`: most events held in memory for this webhook; beyond it new events
    * are dropped (or, with `lossy`, the oldest non-error events are shed) and counted.
    * @default 100000
    */
-  maxQueueEvents?: number;
+  maxQueueEvents?: number | undefined;
   /**
    * TOML `max-queue-bytes`: most serialized event bytes held in memory for this webhook.
    * @default 67108864
    */
-  maxQueueBytes?: number;
+  maxQueueBytes?: number | undefined;
   /**
    * TOML `spool-dir`: a directory for a durable, append-only spool. Accepted events are written
    * there first and removed once a 2xx acknowledged them; a restarted process delivers what was
    * left. Unset keeps events in memory only.
    */
-  spoolDir?: string;
+  spoolDir?: string | undefined;
   /**
    * TOML `spool-max-bytes`: most bytes of undelivered events kept in the spool; beyond it new
    * events are dropped and counted as overflow. A limit on disk, not in memory: recovered events
    * are read back a few batches at a time, so it may be far above `max-queue-bytes`.
    * @default 67108864
    */
-  spoolMaxBytes?: number;
+  spoolMaxBytes?: number | undefined;
   /**
    * TOML `spool-sync`: when accepted events are written to the spool. `"batch"`: the events
    * accepted in one turn of the event loop are written together (one `write(2)`) when the turn
@@ -213,28 +171,28 @@ export interface WebhookOptions {
    * per event); a `kill -9` loses none. Processor only. See docs/spool.md.
    * @default "batch"
    */
-  spoolSync?: WebhookSpoolSync;
+  spoolSync?: WebhookSpoolSync | undefined;
   /**
    * TOML `spool-fsync-interval`: also fsync the spool's active file at most this often while
    * events are written, bounding what a power loss can take. Unset: fsync only when a segment
    * file is full, when the spool is opened or compacted, and at shutdown. Processor only.
    */
-  spoolFsyncIntervalMillis?: number;
+  spoolFsyncIntervalMillis?: number | undefined;
   /** TOML `spool-fsync-interval` as a duration string (`"1s"`); alternative to `spoolFsyncIntervalMillis`. */
-  spoolFsyncInterval?: string;
+  spoolFsyncInterval?: string | undefined;
   /**
    * Code only: derives the event type of a record that has no `eventName` and no `event.name`
    * attribute. Return `undefined` for records that are not webhook events.
    */
-  eventType?: (record: ReadableLogRecord) => string | undefined;
+  eventType?: ((record: ReadableLogRecord) => string | undefined) | undefined;
   /** Code only: extra trusted CA certificates (PEM) for `https:` endpoints. */
-  ca?: string | readonly string[];
+  ca?: string | readonly string[] | undefined;
   /**
    * Code only: where the webhook reports its own `otel.sdk.*` metrics (records processed,
    * queue size and capacity, records in flight and exported, export durations), named as the
    * SDK's processors and exporters name the option. Unset: no metrics, at no cost.
    */
-  selfObsMeterProvider?: MeterProvider;
+  selfObsMeterProvider?: MeterProvider | undefined;
 }
 
 /** The code-only options: those `createWebhookProcessors` applies to every webhook of a configuration. */

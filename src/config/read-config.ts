@@ -12,7 +12,7 @@ export interface ConfigSourceOptions {
    * Environment variables for `%{env:…}%` macros and `EnvironmentVariable` secrets.
    * @default process.env
    */
-  env?: Readonly<Record<string, string | undefined>>;
+  env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** A configuration read: its form, its webhooks, and where values from outside the file came from. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { closestKey } from './known-options.ts';
 import { isPlainRecord, kindOf, type OptionErrors } from './option-errors.ts';
-import type { ResolvedTlsOptions, WebhookTlsOptions, WebhookTlsVersion } from './options.ts';
+import type { ResolvedTlsOptions, WebhookTlsOptions, WebhookTlsVersion } from './tls-option-types.ts';
 
 /** TOML keys of `[webhook."<id>".tls]` → option names. */
 export const TLS_TOML_KEYS: ReadonlyMap<string, keyof WebhookTlsOptions> = new Map([

@@ -16,8 +16,7 @@ export interface TomlExpansion {
   readonly empty: ReadonlySet<string>;
 }
 
-/** Keys whose values are booleans or integers: from a macro they are text, read as Stalwart reads them. */
-const BOOLEAN_KEYS = new Set(['allow-invalid-certs', 'lossy', 'enable']);
+/** Keys whose values are integers: from a macro they are text, read as Stalwart reads them (booleans: see toml-booleans.ts). */
 const INTEGER_KEYS = new Set(['max-batch-events', 'max-batch-bytes', 'max-queue-events', 'max-queue-bytes', 'spool-max-bytes']);
 
 function isTable(value: unknown): value is Tree {
@@ -32,10 +31,9 @@ function optionOf(path: readonly (string | number)[]): string {
   return option === 'auth' && typeof second === 'string' ? `auth.${camel(second)}` : option;
 }
 
-/** A macro's text as Stalwart would read it for a boolean or integer key. */
+/** A macro's text as Stalwart would read it for an integer key. */
 function typed(key: string | number | undefined, text: string): unknown {
   if (typeof key !== 'string') return text;
-  if (BOOLEAN_KEYS.has(key) && (text === 'true' || text === 'false')) return text === 'true';
   if (INTEGER_KEYS.has(key) && /^\d{1,15}$/.test(text)) return Number(text);
   return text;
 }

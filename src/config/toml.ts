@@ -6,6 +6,7 @@ import { describe, fail, type Input, isRecord, type Locate, type Place } from '.
 import { resolve, resolveWebhookOptions } from './resolve-options.ts';
 import { DURATIONS } from './resolve-values.ts';
 import { TLS_TOML_KEYS } from './tls-options.ts';
+import { stalwartBoolean, TOML_BOOLEAN_KEYS } from './toml-booleans.ts';
 import { indexKeyLines } from './toml-lines.ts';
 
 /** TOML keys of a webhook table → option names. */
@@ -87,7 +88,7 @@ export function parseToml(toml: string): Readonly<Record<string, unknown>> {
   }
 }
 
-/** Maps a webhook table onto option names; numeric durations become `*Millis`. */
+/** Maps a webhook table onto option names; numeric durations become `*Millis`, `"true"`/`"false"` booleans. */
 export function fromTable(table: Input, id: string, at: (path: readonly string[]) => Place): Record<string, unknown> {
   const options: Record<string, unknown> = { id };
   for (const [key, value] of Object.entries(table)) {
@@ -95,6 +96,7 @@ export function fromTable(table: Input, id: string, at: (path: readonly string[]
     if (option === undefined) fail(at([key]), 'ERR_WEBHOOK_UNKNOWN_KEY', `: unknown key${didYouMean(key, [...TOML_OPTIONS.keys()])}`);
     const duration = DURATIONS.find(([text]) => text === option);
     if (duration !== undefined && (typeof value === 'number' || typeof value === 'bigint')) options[duration[1]] = Number(value);
+    else if (TOML_BOOLEAN_KEYS.has(key)) options[option] = stalwartBoolean(value);
     else options[option] = isRecord(value) ? { ...value } : value;
     if (option === 'tls' && isRecord(value)) options[option] = fromTlsTable(value, at);
     if (option === 'auth' && isRecord(value)) {

@@ -13,19 +13,21 @@ export interface GatewayOptions {
   /** The webhooks every record goes through, as an application's LoggerProvider would have them. */
   readonly processors: readonly WebhookLogRecordProcessor[];
   /** Default 127.0.0.1. */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /** Default 4318 (the OTLP/HTTP port); 0 picks a free one. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** Largest body taken, as sent and once decompressed; default 16 MiB. */
-  readonly maxBodyBytes?: number;
+  readonly maxBodyBytes?: number | undefined;
   /** Require `Authorization: Bearer <token>` on /v1/logs. */
-  readonly token?: string;
+  readonly token?: string | undefined;
   /** Serve HTTPS; with `clientCa`, every client must present a certificate it signed (mTLS). */
-  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer; readonly clientCa?: string | Buffer };
+  readonly tls?:
+    | { readonly cert: string | Buffer; readonly key: string | Buffer; readonly clientCa?: string | Buffer | undefined }
+    | undefined;
   /** Request bodies read or decoded at once; more are answered 503 (default 16). */
-  readonly maxConcurrentRequests?: number;
+  readonly maxConcurrentRequests?: number | undefined;
   /** Called after each request has been answered. */
-  readonly onRequest?: (info: RequestInfo) => void;
+  readonly onRequest?: ((info: RequestInfo) => void) | undefined;
 }
 
 /** A running gateway. */

@@ -9,12 +9,12 @@ export function sign(body: string | Uint8Array, key: string): string {
 /** What {@link verifySignature} checks when given the request's headers. */
 export type VerifyOptions =
   /** Stalwart's `X-Signature` made with `key`. */
-  | { readonly scheme?: 'stalwart'; readonly key: string }
+  | { readonly scheme?: 'stalwart' | undefined; readonly key: string }
   /**
    * Standard Webhooks: `webhook-id`, `webhook-timestamp` (within 5 minutes of `nowMillis`)
    * and a `webhook-signature` made with one of `keys` (`whsec_…` secrets).
    */
-  | { readonly scheme: 'standard-webhooks'; readonly keys: string | readonly string[]; readonly nowMillis?: number };
+  | { readonly scheme: 'standard-webhooks'; readonly keys: string | readonly string[]; readonly nowMillis?: number | undefined };
 
 function verifyStalwart(body: string | Uint8Array, signature: unknown, key: unknown): boolean {
   if (typeof signature !== 'string' || typeof key !== 'string') return false;

@@ -2,6 +2,7 @@ import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
 import { classifyResponse, type DeliveryResult } from './classify-response.ts';
 import { createDispatcher } from './dispatcher.ts';
+import { hideCredentials } from './hide-credentials.ts';
 import { VERSION } from './version.ts';
 
 /** Sends request bodies to one webhook endpoint. */
@@ -92,26 +93,6 @@ function describeError(error: unknown, urls: readonly URL[]): string {
 function sslReason(error: unknown): string | undefined {
   const reason = typeof error === 'object' && error !== null && 'reason' in error ? error.reason : undefined;
   return typeof reason === 'string' && reason !== '' ? reason : undefined;
-}
-
-/** A URL part percent-decoded, or as it is when it does not decode. */
-function decoded(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-}
-
-function hideCredentials(message: string, urls: readonly URL[]): string {
-  let result = message;
-  for (const url of urls) {
-    result = result.replaceAll(url.href, redactUrl(url));
-    for (const secret of [url.password, url.username, decoded(url.password), decoded(url.username)]) {
-      if (secret !== '') result = result.replaceAll(secret, '***');
-    }
-  }
-  return result;
 }
 
 /**

@@ -98,10 +98,11 @@ describe('otel-webhooks check', () => {
   it('no secret is shown: url credentials are masked, keys, tokens and header values left out', async () => {
     const result = await runCli(['check', fixture('cli/secrets.toml')]);
     assert.equal(result.code, 0, result.stderr);
-    for (const secret of ['url-pa55word', 'hook-user', 'signing-key-s3cret', 'header-s3cret', 'bearer-t0ken']) {
+    for (const secret of ['url-pa55word', 'hook-user', 'signing-key-s3cret', 'header-s3cret', 'bearer-t0ken', 'query-t0ken']) {
       assert.ok(!result.stdout.includes(secret) && !result.stderr.includes(secret), `${secret} shown`);
     }
     assert.ok(result.stdout.includes('https://***@hooks.example.org/in'), result.stdout);
+    assert.ok(result.stdout.includes('https://hooks.example.org/q?token=***&tenant=blue'), result.stdout);
     assert.ok(result.stdout.includes('X-Api-Key'), result.stdout);
   });
 

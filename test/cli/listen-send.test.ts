@@ -170,6 +170,24 @@ describe('otel-webhooks listen + send', () => {
     assert.match(result.stderr, /--token cannot be combined with --username\/--secret/);
   });
 
+  it('listen --max-body-bytes answers a larger batch 413, counts it refused and exits 1', async (t) => {
+    const listener = await startListener(['--port', '0', '--max-body-bytes', '2048']);
+    t.after(() => listener.stop());
+    const response = await fetch(`${listener.url}/hook`, { method: 'POST', body: JSON.stringify({ events: [], pad: 'x'.repeat(4096) }) });
+    assert.equal(response.status, 413);
+    await response.arrayBuffer();
+    const stopped = await listener.stop();
+    assert.equal(stopped.code, 1, stopped.stderr);
+    assert.match(stopped.stdout, /#1 .* \/hook {2}0 events {2}413 refused: the body is \d+ bytes, over the limit of 2048 /);
+    assert.match(stopped.stdout, /Stopped after 1 request: 0 accepted, 0 failed on purpose, 1 refused/);
+  });
+
+  it('listen --max-body-bytes 0 is a usage error: exit 2', async () => {
+    const result = await runCli(['listen', '--max-body-bytes', '0']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--max-body-bytes must be a whole number from 1 to 2147483647, got "0"/);
+  });
+
   it('listen on a port in use exits 1 with one line', async (t) => {
     const first = await startListener(['--port', '0']);
     t.after(() => first.stop());

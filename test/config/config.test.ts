@@ -251,9 +251,9 @@ describe('parseWebhookConfig: errors name the TOML key, the value and the line',
       line: 6,
     },
     {
-      toml: webhookToml('enable = "true"'),
+      toml: webhookToml('enable = "True"'),
       code: 'ERR_WEBHOOK_INVALID_TYPE',
-      message: 'webhook."ops".enable must be true or false, got "true" (line 4)',
+      message: 'webhook."ops".enable must be true or false, got "True" (line 4)',
       line: 4,
     },
     {

@@ -24,6 +24,12 @@ describe('redactOptions', () => {
     assert.equal(fromUrl.url.href, 'https://***@hooks.example.org/x?a=1');
   });
 
+  it('masks the values of credential-like query parameters of the URL, keeping the others', () => {
+    const view = redactOptions(resolveWebhookOptions({ ...base, url: 'https://hooks.example.org/x?api_key=k3y&tenant=blue' }));
+    assert.equal(view.url.href, 'https://hooks.example.org/x?api_key=***&tenant=blue');
+    assert.doesNotMatch(inspect(view), /k3y/);
+  });
+
   it('replaces values of credential-like headers and of headers holding a credential', () => {
     const view = redactOptions(
       resolveWebhookOptions({

@@ -98,7 +98,7 @@ describe('otel-webhooks serve', () => {
 
   it('takes logs only with the token of --token-file, and warns when it listens beyond loopback without one', async () => {
     const receiver = await startReceiverProcess('ok');
-    const path = config(`${receiver.url}/hook`);
+    const path = config(`${receiver.url}/hook?token=query-t0ken&tenant=blue`);
     const tokenFile = join(dirname(path), 'token');
     writeFileSync(tokenFile, 'serve-token\n');
     const gateway = await startServe([path, '--port', '0', '--token-file', tokenFile]);
@@ -107,6 +107,8 @@ describe('otel-webhooks serve', () => {
     const ok = await post(`${gateway.url}/v1/logs`, body, { 'content-type': JSON_TYPE, authorization: 'Bearer serve-token' });
     assert.equal(ok.status, 200);
     assert.doesNotMatch(gateway.output(), /warning/);
+    assert.match(gateway.output(), /webhook "lifetime" → http:\/\/127\.0\.0\.1:\d+\/hook\?token=\*\*\*&tenant=blue\n/);
+    assert.doesNotMatch(gateway.output(), /query-t0ken/);
     gateway.process.kill('SIGTERM');
     assert.equal((await gateway.ended()).code, 0);
 

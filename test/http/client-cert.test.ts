@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import type { WebhookTlsOptions } from '../../src/config/options.ts';
 import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
+import type { WebhookTlsOptions } from '../../src/config/tls-option-types.ts';
 import { createTransport } from '../../src/http/transport.ts';
 import { CLIENT_CERT, CLIENT_KEY, SERVER_CERT, SERVER_KEY, TEST_CA, tlsFixture } from '../helpers/certs.ts';
 import { startProxy, type TestProxy } from '../helpers/proxy.ts';

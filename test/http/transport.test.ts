@@ -202,6 +202,14 @@ describe('transport', () => {
     assert.doesNotMatch(result.message, /hook-user|hook-pass/);
   });
 
+  it('a short user name in the URL leaves the words of a network error intact', async (t) => {
+    const port = await closedPort();
+    const transport = createTransport(resolvedOptions(`http://c:hook-pass@127.0.0.1:${port}/hook`));
+    t.after(() => transport.destroy());
+    const result = await transport.send(BODY, undefined);
+    assert.equal(result.status === 'retryable' && result.message, `connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
   it('HTTPS to a self-signed certificate fails with a certificate error by default', async (t) => {
     const { receiver, transport } = await setUp(t, { tls: true });
     const result = await transport.send(BODY, undefined);
