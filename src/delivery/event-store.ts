@@ -85,6 +85,16 @@ export class EventStore {
     }
   }
 
+  /** The buffer holding the JSON of the event in `slot` (see {@link offsetOf}); with it the store is the spool's `EventBytes`. */
+  bytesOf(slot: number): Buffer {
+    return this.arena.chunk(this.slots.chunk[slot] as number);
+  }
+
+  /** Where the JSON of the event in `slot` starts in {@link bytesOf}. */
+  offsetOf(slot: number): number {
+    return this.slots.offset[slot] as number;
+  }
+
   /** The id of the event in `slot`. */
   idOf(slot: number): string {
     return eventIdAt(this.arena.chunk(this.slots.chunk[slot] as number), this.slots.offset[slot] as number);

@@ -41,6 +41,8 @@ export class EventIntake {
   private readonly eventLimit: number;
   /** `spool.unselected` when last looked at: recovered events it dropped are counted as they are read. */
   private spoolUnselected = 0;
+  /** Whether the event being committed was written elsewhere ({@link enqueue}): the spool then checks its bytes. */
+  private foreign = false;
 
   constructor(parts: IntakeParts) {
     this.parts = parts;
@@ -117,7 +119,12 @@ export class EventIntake {
       this.reject('too-large', `event ${event.id} of ${event.json.length} bytes is larger than the queue takes`);
       return;
     }
-    this.commit(sink, event.type, event.acceptedAt, event.severity);
+    this.foreign = true;
+    try {
+      this.commit(sink, event.type, event.acceptedAt, event.severity);
+    } finally {
+      this.foreign = false;
+    }
   }
 
   /**
@@ -178,7 +185,11 @@ export class EventIntake {
     if (state !== 'running') return state === 'gone' ? 'gone' : 'shutdown';
     if (sink.length > this.eventLimit) return 'too-large';
     if (full && !settings.lossy) return 'overflow';
-    if (spool !== undefined && !spool.append(store.pending(sink, type, acceptedAt, severity))) return 'overflow';
-    return undefined;
+    if (spool === undefined) return undefined;
+    // Bytes this package's writer wrote go to the spool as they are; others are checked.
+    const appended = this.foreign
+      ? spool.append(store.pending(sink, type, acceptedAt, severity))
+      : spool.appendWritten(sink.buf, sink.start, sink.pos, type, acceptedAt, severity);
+    return appended ? undefined : 'overflow';
   }
 }

@@ -1,17 +1,19 @@
-import type { WebhookEvent } from '../records/event.ts';
-import { AckLog } from './ack-log.ts';
+import { eventIdAt, type WebhookEvent } from '../records/event.ts';
 import { rewritePending } from './compaction.ts';
+import { IdKey } from './id-key.ts';
 import type { SpoolLock } from './lock.ts';
+import { NOWHERE, PendingIndex } from './pending-index.ts';
 import { PendingRecords } from './pending-records.ts';
-import { type Recovered, RecoveryFeed } from './recovery-feed.ts';
-import { SegmentWriter } from './segment-writer.ts';
+import { decodeRecord } from './record.ts';
+import { RecoveryFeed } from './recovery-feed.ts';
+import { type Segment, SegmentWriter } from './segment-writer.ts';
 import type { SpoolContents } from './segments.ts';
-import type { Spool, SpoolOptions, SpoolStats } from './spool.ts';
+import type { EventBytes, Spool, SpoolOptions, SpoolStats } from './spool.ts';
 import { WriteSchedule } from './write-schedule.ts';
 
 const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
-/** Ids per ack line, so one line stays small whatever the batch. */
-const ACK_CHUNK = 1000;
+/** `{"id":"`: the bytes of an event's JSON before its id. */
+const ID_START = 7;
 const DEFAULT_RECOVERED_EVENTS = 1000;
 const DEFAULT_RECOVERED_BYTES = 1024 * 1024;
 
@@ -40,10 +42,15 @@ export class FileSpool implements Spool {
   private readonly log: SpoolOptions['log'];
   private readonly lock: SpoolLock;
   private readonly writer: SegmentWriter;
-  private readonly entries = new AckLog();
+  /** The pending events held in memory: where their records are. */
+  private readonly index = new PendingIndex();
+  /** The id being appended or acknowledged. */
+  private readonly key = new IdKey();
   private readonly pending = new PendingRecords();
-  /** Events appended behind the backlog in this turn, not written yet. */
-  private readonly behind: Recovered[] = [];
+  /** Events appended behind the backlog in this turn, not written yet: start and length of each record in the pending buffer. */
+  private readonly behind: number[] = [];
+  /** The segment an acknowledged event was last found in. */
+  private lastSegment: Segment | undefined;
   private feed: RecoveryFeed | undefined;
   private readonly tornRecords: number;
   private readonly schedule: WriteSchedule;
@@ -88,39 +95,36 @@ export class FileSpool implements Spool {
 
   append(event: WebhookEvent): boolean {
     if (this.closed) return false;
-    if (this.entries.has(event.id)) return true;
+    this.key.fromText(event.id);
+    if (this.index.has(this.key)) return true;
     let start = this.pending.length;
     try {
-      if (this.writer.full(start)) {
-        this.commit();
-        this.writer.rotate();
-        start = 0;
-      }
+      start = this.room(start);
       const segment = this.writer.active ?? this.writer.rotate();
-      const recordBytes = this.pending.appendEvent(event);
-      if (this.bytes() + recordBytes > this.maxBytes) {
-        this.pending.truncate(start);
-        return false;
-      }
-      if (this.everyEvent) {
-        this.writer.write(this.pending.bytes());
-        this.pending.clear();
-        this.failing = false;
-      } else {
-        this.schedule.turn();
-      }
-      if (this.feed === undefined) {
-        this.entries.add({ id: event.id, event, segment, recordBytes });
-        segment.pending++;
-      } else {
-        this.feed.behind(recordBytes);
-        if (!this.everyEvent) this.behind.push({ event, segment, recordBytes });
-      }
+      if (!this.admit(segment, start, this.pending.appendEvent(event))) return false;
     } catch (error) {
-      // In `event` mode the failed write took the whole buffer; otherwise only this record goes.
-      if (this.everyEvent) this.pending.clear();
-      else this.pending.truncate(Math.min(start, this.pending.length));
-      this.ioFailed(`writing event ${event.id} failed`, error);
+      this.appendFailed(start, event.id, error);
+      return false;
+    }
+    if (this.writer.rotated) this.maintain();
+    return true;
+  }
+
+  appendWritten(json: Buffer, start: number, end: number, type: string, acceptedAt: number, severity: number): boolean {
+    if (this.closed) return false;
+    const { key } = this;
+    if (!key.fromBytes(json, start + ID_START)) {
+      const id = eventIdAt(json, start);
+      return this.append({ id, type, acceptedAt, severity, json: json.subarray(start, end), bytes: end - start });
+    }
+    if (this.index.has(key)) return true;
+    let at = this.pending.length;
+    try {
+      at = this.room(at);
+      const segment = this.writer.active ?? this.writer.rotate();
+      if (!this.admit(segment, at, this.pending.appendWritten(json, start, end, key.end, type, acceptedAt, severity))) return false;
+    } catch (error) {
+      this.appendFailed(at, key.text(), error);
       return false;
     }
     if (this.writer.rotated) this.maintain();
@@ -129,16 +133,41 @@ export class FileSpool implements Spool {
 
   ack(acked: readonly string[]): void {
     if (this.closed) return;
-    const ids: string[] = [];
+    const { key, index, pending } = this;
+    let count = 0;
+    pending.beginAcks();
     for (const id of acked) {
-      const entry = this.entries.take(id);
-      if (entry === undefined) continue;
-      entry.segment.pending--;
-      ids.push(id);
+      key.fromText(id);
+      const found = index.find(key);
+      if (found < 0) continue;
+      this.release(found);
+      pending.ackText(id);
+      count++;
     }
-    if (ids.length === 0) return;
-    this.queueAcks(ids);
-    this.maintain();
+    pending.endAcks();
+    if (count > 0) this.acksAdded();
+  }
+
+  ackWritten(events: EventBytes, slots: Int32Array): void {
+    if (this.closed) return;
+    const { key, index, pending } = this;
+    let count = 0;
+    pending.beginAcks();
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i] as number;
+      const bytes = events.bytesOf(slot);
+      const start = events.offsetOf(slot);
+      const plain = key.fromBytes(bytes, start + ID_START);
+      if (!plain) key.fromText(eventIdAt(bytes, start));
+      const found = index.find(key);
+      if (found < 0) continue;
+      this.release(found);
+      if (plain) pending.ackDigits(bytes, start + ID_START, key.end);
+      else pending.ackText(key.text());
+      count++;
+    }
+    pending.endAcks();
+    if (count > 0) this.acksAdded();
   }
 
   takeRecovered(maxEvents: number, maxBytes: number): WebhookEvent[] {
@@ -158,8 +187,9 @@ export class FileSpool implements Spool {
         if (taken.length >= maxEvents) break;
         if (taken.length > 0 && bytes + next.event.bytes > maxBytes) break;
         feed.consume();
-        this.entries.add({ id: next.event.id, event: next.event, segment: next.segment, recordBytes: next.recordBytes });
-        next.segment.pending++;
+        this.key.fromText(next.event.id);
+        this.index.add(this.key, next.segment?.seq ?? NOWHERE, next.offset, next.recordBytes);
+        if (next.segment !== undefined) next.segment.pending++;
         taken.push(next.event);
         bytes += next.event.bytes;
       }
@@ -171,18 +201,25 @@ export class FileSpool implements Spool {
       this.keepFiles = true;
       this.caughtUp(feed);
     }
-    if (feed.unselectedIds.length > 0) this.queueAcks(feed.unselectedIds.splice(0));
-    this.maintain();
+    if (feed.unselectedIds.length > 0) {
+      this.pending.appendAcks(feed.unselectedIds.splice(0));
+      this.acksAdded();
+    } else {
+      this.maintain();
+    }
     return taken;
   }
 
   commit(): void {
     if (this.pending.length === 0) return;
+    const active = this.writer.active;
+    const size = active?.size ?? 0;
     try {
       this.writer.write(this.pending.bytes());
       this.failing = false;
     } catch (error) {
-      if (this.behind.length > 0) this.feed?.strand(this.behind);
+      if (active !== undefined) this.unwritten(active, size);
+      this.strandBehind();
       this.ioFailed('writing to the spool failed (events accepted in this turn are held in memory only)', error);
     }
     this.pending.clear();
@@ -192,7 +229,7 @@ export class FileSpool implements Spool {
 
   stats(): SpoolStats {
     const unread = this.feed?.unread ?? 0;
-    return { bytes: this.bytes(), events: this.entries.count + unread, unread, tornRecords: this.tornRecords };
+    return { bytes: this.bytes(), events: this.index.count + unread, unread, tornRecords: this.tornRecords };
   }
 
   close(): void {
@@ -207,14 +244,94 @@ export class FileSpool implements Spool {
   }
 
   private bytes(): number {
-    return this.entries.bytes + (this.feed?.unreadBytes ?? 0);
+    return this.index.bytes + (this.feed?.unreadBytes ?? 0);
   }
 
-  private queueAcks(ids: readonly string[]): void {
-    for (let i = 0; i < ids.length; i += ACK_CHUNK)
-      this.pending.appendAck(i === 0 && ids.length <= ACK_CHUNK ? ids : ids.slice(i, i + ACK_CHUNK));
+  /**
+   * Where the record of the next append starts in the pending buffer, after writing what is
+   * pending and starting a new segment when the active one is full.
+   */
+  private room(start: number): number {
+    if (!this.writer.full(start)) return start;
+    this.commit();
+    this.writer.rotate();
+    return 0;
+  }
+
+  /**
+   * Takes the record just encoded at `start` of the pending buffer (for the event whose id is
+   * in {@link key}), or refuses it for the size limit. It goes to the active segment `segment`,
+   * at its current size plus `start`: segments are started only once what is pending is written.
+   */
+  private admit(segment: Segment, start: number, recordBytes: number): boolean {
+    if (this.bytes() + recordBytes > this.maxBytes) {
+      this.pending.truncate(start);
+      return false;
+    }
+    const offset = segment.size + start;
+    if (this.everyEvent) {
+      this.writer.write(this.pending.bytes());
+      this.pending.clear();
+      this.failing = false;
+    } else {
+      this.schedule.turn();
+    }
+    if (this.feed === undefined) {
+      this.index.add(this.key, segment.seq, offset, recordBytes);
+      segment.pending++;
+    } else {
+      this.feed.behind(recordBytes);
+      if (!this.everyEvent) this.behind.push(start, recordBytes);
+    }
+    return true;
+  }
+
+  private appendFailed(start: number, id: string, error: unknown): void {
+    // In `event` mode the failed write took the whole buffer; otherwise only this record goes.
+    if (this.everyEvent) this.pending.clear();
+    else this.pending.truncate(Math.min(start, this.pending.length));
+    this.ioFailed(`writing event ${id} failed`, error);
+  }
+
+  /** An acknowledged entry: its segment holds one pending event less. */
+  private release(index: number): void {
+    const seq = this.index.take(index);
+    if (seq === NOWHERE) return;
+    let segment = this.lastSegment;
+    if (segment?.seq !== seq) {
+      segment = this.writer.find(seq);
+      this.lastSegment = segment;
+    }
+    if (segment !== undefined) segment.pending--;
+  }
+
+  /** Ack lines were encoded: they are written with the turn's records (at once in `event` mode). */
+  private acksAdded(): void {
     if (this.everyEvent) this.commit();
     else this.schedule.turn();
+    this.maintain();
+  }
+
+  /**
+   * The write of what was pending failed: the events whose records were in it, written to
+   * `segment` from byte `from` on, are in no file now (they are the last entries).
+   */
+  private unwritten(segment: Segment, from: number): void {
+    const { index } = this;
+    for (let i = index.tail - 1; i >= index.head && index.seqAt(i) === segment.seq && index.offsetAt(i) >= from; i--) {
+      if (index.pending(i)) segment.pending--;
+      index.move(i, NOWHERE, 0);
+    }
+  }
+
+  /** The events appended behind the backlog in this turn, whose write failed, are read back from the pending buffer and handed out after the backlog. */
+  private strandBehind(): void {
+    const { behind, feed } = this;
+    for (let i = 0; feed !== undefined && i < behind.length; i += 2) {
+      const recordBytes = behind[i + 1] as number;
+      const record = decodeRecord(this.pending.record(behind[i] as number, recordBytes));
+      if (record?.kind === 'append') feed.strand(record.event, recordBytes);
+    }
   }
 
   private caughtUp(feed: RecoveryFeed): void {
@@ -244,11 +361,15 @@ export class FileSpool implements Spool {
 
   /** Rewrites the pending events when dead records (acknowledged events held in place by an older pending one, and ack lines) fill most of the disk space. */
   private compact(): void {
-    const live = this.entries.live();
-    this.log.debug(`spool ${this.directory}: compacting ${live.length} pending events`);
+    this.log.debug(`spool ${this.directory}: compacting ${this.index.count} pending events`);
     this.commit();
     try {
-      rewritePending(live, this.writer, this.pending);
+      const unreadable = rewritePending(this.index, this.writer, this.pending);
+      if (unreadable.events > 0) {
+        this.log.warn(
+          `spool ${this.directory}: compacting: ${unreadable.events} pending events did not read back from the segment files (${unreadable.reason}); they are held in memory only, and lost if the process stops before they are delivered`,
+        );
+      }
     } catch (error) {
       this.ioFailed('compacting failed', error);
     }

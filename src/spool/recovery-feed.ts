@@ -1,13 +1,14 @@
 import type { WebhookEvent } from '../records/event.ts';
-import type { Segment } from './ack-log.ts';
 import { decodeRecord } from './record.ts';
 import { SegmentReader } from './segment-reader.ts';
+import type { Segment } from './segment-writer.ts';
 import type { SpoolContents } from './segments.ts';
 
-/** An event read back, with where its record is. */
+/** An event read back, with where its record is: `offset` of `segment`, or nowhere for an event whose write failed. */
 export interface Recovered {
   readonly event: WebhookEvent;
-  readonly segment: Segment;
+  readonly segment: Segment | undefined;
+  readonly offset: number;
   readonly recordBytes: number;
 }
 
@@ -50,9 +51,9 @@ export class RecoveryFeed {
     this.unreadBytes += recordBytes;
   }
 
-  /** Events appended behind the backlog whose write failed: they are handed out after everything on disk. */
-  strand(events: readonly Recovered[]): void {
-    this.stranded.push(...events);
+  /** An event appended behind the backlog whose write failed: it is handed out after everything on disk. */
+  strand(event: WebhookEvent, recordBytes: number): void {
+    this.stranded.push({ event, segment: undefined, offset: 0, recordBytes });
   }
 
   /** The next event, left in place; undefined once everything written has been read. */
@@ -87,7 +88,7 @@ export class RecoveryFeed {
         this.unreadBytes = Math.max(0, this.unreadBytes - recordBytes);
         continue;
       }
-      return { event: record.event, segment: next.segment, recordBytes };
+      return { event: record.event, segment: next.segment, offset: next.offset, recordBytes };
     }
     return this.stranded.shift();
   }
