@@ -44,11 +44,16 @@ export class IdKey {
       this.plain = false;
       return false;
     }
-    const split = Math.max(start, end - LOW_DIGITS);
-    let high = 0;
-    for (let i = start; i < split; i++) high = high * 10 + ((bytes[i] as number) - ZERO);
+    // Three chains of 32-bit arithmetic, from the end: the last 6 digits, the 9 before, the rest (at most 6).
+    const lowStart = Math.max(start, end - LOW_DIGITS);
+    const middleStart = Math.max(start, lowStart - 9);
+    let top = 0;
+    for (let i = start; i < middleStart; i++) top = top * 10 + (bytes[i] as number) - ZERO;
+    let middle = 0;
+    for (let i = middleStart; i < lowStart; i++) middle = middle * 10 + (bytes[i] as number) - ZERO;
     let low = 0;
-    for (let i = split; i < end; i++) low = low * 10 + ((bytes[i] as number) - ZERO);
+    for (let i = lowStart; i < end; i++) low = low * 10 + (bytes[i] as number) - ZERO;
+    const high = top * 1e9 + middle;
     this.high = high;
     this.low = low;
     this.plain = true;

@@ -3,10 +3,8 @@ import { type IdKey, idBelow, idText } from './id-key.ts';
 /** The segment of a pending event whose record is in no segment file (its write failed): it is held in memory only. */
 export const NOWHERE = -1;
 
-/** Entries the columns start with; they double as needed. */
+/** Entries the columns start with; they double as needed and never shrink (as the engine's slot table). */
 const INITIAL_ENTRIES = 1024;
-/** Columns grown past this are given back once nothing is pending. */
-const KEEP_ENTRIES = 64 * 1024;
 
 /**
  * The pending events of a spool, in the order they were appended (or taken from the files),
@@ -168,7 +166,6 @@ export class PendingIndex {
     this.cursor = 0;
     this.byId = undefined;
     this.odd = undefined;
-    if (this.done.length > KEEP_ENTRIES) this.resize(INITIAL_ENTRIES);
   }
 
   /** Makes room for one more entry: cuts the acknowledged head, and doubles the columns unless that freed half. */

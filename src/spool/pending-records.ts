@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { crc32 } from 'node:zlib';
 import type { WebhookEvent } from '../records/event.ts';
+import { type ChecksumBuffer, checksumBuffer } from './checksum-buffer.ts';
 
 const TAB = 0x09;
 const NEWLINE = 0x0a;
@@ -14,8 +14,7 @@ const ID_START = 7;
 const NUMBER_CHARS = 24;
 /** Ids per ack line, so one line stays small whatever the batch. */
 const ACK_CHUNK = 1000;
-/** Type names whose header bytes are remembered. */
-const MAX_CACHED_TYPES = 256;
+
 /** `<crc32, 8 hex digits>\t` before every body. */
 const PREFIX = 9;
 const DIGITS = /^\d+$/;
@@ -70,21 +69,37 @@ function writeNumber(buffer: Buffer, at: number, value: number): number {
 }
 
 /**
+ * Writes `JSON.stringify(text)` as UTF-8 at `at` (room for 6 bytes a char checked by the
+ * caller); returns where it ended. Printable ASCII without `"` or `\` (every type name of the
+ * catalog) is copied char by char.
+ */
+function writeQuoted(buffer: Buffer, at: number, text: string): number {
+  let end = at;
+  buffer[end++] = QUOTE;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) return at + buffer.write(JSON.stringify(text), at, 'utf8');
+    buffer[end++] = c;
+  }
+  buffer[end++] = QUOTE;
+  return end;
+}
+
+/**
  * Records encoded and not yet written: one buffer, reused and grown as needed, that the spool
  * writes with one system call. Each record is a line `<crc32 of body, 8 hex digits>\t<body>\n`
  * (see docs/spool.md).
  */
 export class PendingRecords {
-  private buffer = Buffer.allocUnsafe(INITIAL_CAPACITY);
+  private space: ChecksumBuffer = checksumBuffer(INITIAL_CAPACITY);
+  /** `space.bytes`. */
+  private buffer: Buffer = this.space.bytes;
   /** Bytes encoded so far. */
   length = 0;
   /** The ack line being encoded: where it starts, where its next id goes, how many it names. */
   private ackStart = 0;
   private ackAt = 0;
   private ackCount = 0;
-  private readonly types = new Map<string, Buffer>();
-  private lastType = '';
-  private lastTypeBytes: Buffer = Buffer.from('""');
 
   /** The encoded bytes (a view of the buffer, valid until the next append). */
   bytes(): Buffer {
@@ -94,7 +109,9 @@ export class PendingRecords {
   /** Forgets everything encoded, keeping the buffer unless one large record grew it. */
   clear(): void {
     this.length = 0;
-    if (this.buffer.length > KEEP_CAPACITY) this.buffer = Buffer.allocUnsafe(INITIAL_CAPACITY);
+    if (this.buffer.length <= KEEP_CAPACITY) return;
+    this.space = checksumBuffer(INITIAL_CAPACITY);
+    this.buffer = this.space.bytes;
   }
 
   /** Forgets the records encoded after `length` (one refused for the size limit). */
@@ -131,10 +148,9 @@ export class PendingRecords {
    * the header is written byte by byte: the same bytes as {@link appendEvent} writes.
    */
   appendWritten(json: Buffer, start: number, end: number, idEnd: number, type: string, acceptedAt: number, severity: number): number {
-    const typeBytes = this.typeBytes(type);
     const record = this.length;
     const length = end - start;
-    this.reserve(record + PREFIX + 24 + (idEnd - start) + 3 * NUMBER_CHARS + typeBytes.length + length);
+    this.reserve(record + PREFIX + 24 + (idEnd - start) + 3 * NUMBER_CHARS + 6 * type.length + length);
     const buffer = this.buffer;
     let at = record + PREFIX;
     buffer[at++] = 0x41;
@@ -148,7 +164,7 @@ export class PendingRecords {
     buffer[at++] = COMMA;
     at = writeNumber(buffer, at, severity);
     buffer[at++] = COMMA;
-    at += typeBytes.copy(buffer, at);
+    at = writeQuoted(buffer, at, type);
     buffer[at++] = COMMA;
     at = writeNumber(buffer, at, length);
     buffer[at++] = CLOSE;
@@ -234,7 +250,7 @@ export class PendingRecords {
   /** Writes the checksum of the body `[start + 9, end)` and the newline; returns the record's length. */
   private seal(start: number, end: number): number {
     const buffer = this.buffer;
-    const crc = crc32(buffer.subarray(start + PREFIX, end));
+    const crc = this.space.crc(start + PREFIX, end);
     for (let i = 0; i < 8; i++) buffer[start + i] = HEX[(crc >>> (28 - 4 * i)) & 0xf] as number;
     buffer[start + 8] = TAB;
     buffer[end] = NEWLINE;
@@ -253,25 +269,10 @@ export class PendingRecords {
     if (this.ackCount++ > 0) this.buffer[this.ackAt++] = COMMA;
   }
 
-  /** `JSON.stringify(type)` as UTF-8, remembered for the types seen most. */
-  private typeBytes(type: string): Buffer {
-    if (type === this.lastType) return this.lastTypeBytes;
-    let bytes = this.types.get(type);
-    if (bytes === undefined) {
-      bytes = Buffer.from(JSON.stringify(type), 'utf8');
-      if (this.types.size >= MAX_CACHED_TYPES) this.types.clear();
-      this.types.set(type, bytes);
-    }
-    this.lastType = type;
-    this.lastTypeBytes = bytes;
-    return bytes;
-  }
-
   private reserve(capacity: number): void {
     if (capacity <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(capacity, this.buffer.length * 2));
-    // All of it: a record being encoded lies beyond `length`.
-    this.buffer.copy(grown);
-    this.buffer = grown;
+    // All of it is kept: a record being encoded lies beyond `length`.
+    this.space.grow(Math.max(capacity, this.buffer.length * 2));
+    this.buffer = this.space.bytes;
   }
 }

@@ -1,4 +1,5 @@
 import type { WebhookEvent } from '../records/event.ts';
+import type { PendingEvents } from './pending-events.ts';
 import { decodeRecord } from './record.ts';
 import { SegmentReader } from './segment-reader.ts';
 import type { Segment } from './segment-writer.ts';
@@ -51,9 +52,32 @@ export class RecoveryFeed {
     this.unreadBytes += recordBytes;
   }
 
-  /** An event appended behind the backlog whose write failed: it is handed out after everything on disk. */
-  strand(event: WebhookEvent, recordBytes: number): void {
-    this.stranded.push({ event, segment: undefined, offset: 0, recordBytes });
+  /**
+   * An event appended behind the backlog whose write failed, its record `line` (without the
+   * newline) decoded from the pending buffer: it is handed out after everything on disk.
+   */
+  strand(line: Buffer, recordBytes: number): void {
+    const record = decodeRecord(line);
+    if (record?.kind === 'append') this.stranded.push({ event: record.event, segment: undefined, offset: 0, recordBytes });
+  }
+
+  /**
+   * Moves the next events into `taken`, oldest first, each added to `events` (pending from
+   * then on): at most `maxEvents`, and at most `maxBytes` of event JSON (but at least one).
+   * Returns false once everything written has been read. Throws when a file cannot be read.
+   */
+  take(taken: WebhookEvent[], maxEvents: number, maxBytes: number, events: PendingEvents): boolean {
+    let bytes = 0;
+    for (;;) {
+      const next = this.peek();
+      if (next === undefined) return false;
+      if (taken.length >= maxEvents || (taken.length > 0 && bytes + next.event.bytes > maxBytes)) return true;
+      this.consume();
+      events.key.fromText(next.event.id);
+      events.add(next.segment, next.offset, next.recordBytes);
+      taken.push(next.event);
+      bytes += next.event.bytes;
+    }
   }
 
   /** The next event, left in place; undefined once everything written has been read. */
