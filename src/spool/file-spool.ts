@@ -1,6 +1,6 @@
 import { eventIdAt, type WebhookEvent } from '../records/event.ts';
 import { rewritePending } from './compaction.ts';
-import { IoWarnings } from './io-warnings.ts';
+import { IoWarnings, message } from './io-warnings.ts';
 import type { SpoolLock } from './lock.ts';
 import { ID_START, PendingEvents } from './pending-events.ts';
 import { PendingRecords } from './pending-records.ts';
@@ -18,16 +18,18 @@ const DEFAULT_RECOVERED_BYTES = 1024 * 1024;
  * The spool of one webhook: append-only segment files of checksummed lines. Records are
  * encoded into one pending buffer and written with one `write(2)` per turn of the event loop
  * (`sync: 'batch'`), or before `append` returns (`'event'`). An event is pending from its append
- * until an ack names it. The events an earlier process left are read back in order, a chunk
- * at a time ({@link takeRecovered}); while some are still unread, new events are appended
- * behind them and read back the same way, so memory holds only what was taken. The oldest
- * segments are deleted once they are read through and every event taken from them (and from
- * all older ones, because a segment holds the acks of older events) is acknowledged; when dead
- * records take more than half the disk space, the pending events are rewritten and every
- * older segment goes.
+ * until an ack names it; the spool knows of it only where its record is (pending-events.ts).
+ * The events an earlier process left are read back in order, a chunk at a time
+ * ({@link takeRecovered}); while some are still unread, new events are appended behind them
+ * and read back the same way, so memory holds only what was taken. The oldest segments are
+ * deleted once they are read through and every event taken from them (and from all older
+ * ones, because a segment holds the acks of older events) is acknowledged; when dead records
+ * take more than half the disk space, the records of the pending events are copied into new
+ * segments (compaction.ts) and every older segment goes.
  */
 export class FileSpool implements Spool {
   readonly recovered: readonly WebhookEvent[];
+  ticket = -1;
   private readonly directory: string;
   private readonly maxBytes: number;
   private readonly segmentBytes: number;
@@ -85,6 +87,7 @@ export class FileSpool implements Spool {
   }
 
   append(event: WebhookEvent): boolean {
+    this.ticket = -1;
     if (this.closed) return false;
     this.events.key.fromText(event.id);
     if (this.events.has()) return true;
@@ -92,6 +95,7 @@ export class FileSpool implements Spool {
   }
 
   appendWritten(json: Buffer, start: number, end: number, type: string, acceptedAt: number, severity: number): boolean {
+    this.ticket = -1;
     if (this.closed) return false;
     if (!this.events.key.fromBytes(json, start + ID_START)) {
       const id = eventIdAt(json, start);
@@ -120,7 +124,7 @@ export class FileSpool implements Spool {
     } catch (error) {
       // The rest stays in the files for the next start; nothing is deleted in this run any more.
       this.log.warn(
-        `spool ${this.directory}: reading recovered events failed, ${feed.unread} are left for the next start: ${(error as Error | undefined)?.message ?? String(error)}`,
+        `spool ${this.directory}: reading recovered events failed, ${feed.unread} are left for the next start: ${message(error)}`,
       );
       this.keepFiles = true;
       this.caughtUp(feed);
@@ -143,10 +147,7 @@ export class FileSpool implements Spool {
       this.warnings.succeeded();
     } catch (error) {
       if (active !== undefined) this.events.unwritten(active, size);
-      for (let i = 0; i < this.behind.length; i += 2) {
-        const recordBytes = this.behind[i + 1] as number;
-        this.feed?.strand(this.pending.record(this.behind[i] as number, recordBytes), recordBytes);
-      }
+      this.feed?.strand(this.pending, this.behind);
       this.warnings.failed('writing to the spool failed (events accepted in this turn are held in memory only)', error);
     }
     this.pending.clear();
@@ -238,7 +239,7 @@ export class FileSpool implements Spool {
       this.schedule.turn();
     }
     if (this.feed === undefined) {
-      this.events.add(segment, offset, recordBytes);
+      this.ticket = this.events.add(segment, offset, recordBytes);
     } else {
       this.feed.behind(recordBytes);
       if (!this.everyEvent) this.behind.push(start, recordBytes);

@@ -1,4 +1,5 @@
-function message(error: unknown): string {
+/** The message of a thrown value. */
+export function message(error: unknown): string {
   return (error as Error | undefined)?.message ?? String(error);
 }
 

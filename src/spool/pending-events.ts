@@ -42,14 +42,14 @@ export class PendingEvents {
     return this.index.has(this.key);
   }
 
-  /** Adds the event whose id is in {@link key}: its record of `size` bytes is at `offset` of `segment` (undefined: in no file). */
-  add(segment: Segment | undefined, offset: number, size: number): void {
-    if (segment === undefined) {
-      this.index.add(this.key, NOWHERE, 0, size);
-    } else {
-      this.index.add(this.key, segment.seq, offset, size);
-      segment.pending++;
-    }
+  /**
+   * Adds the event whose id is in {@link key}: its record of `size` bytes is at `offset` of
+   * `segment` (undefined: in no file). Returns its ticket, the position that names it.
+   */
+  add(segment: Segment | undefined, offset: number, size: number): number {
+    if (segment === undefined) return this.index.add(this.key, NOWHERE, 0, size);
+    segment.pending++;
+    return this.index.add(this.key, segment.seq, offset, size);
   }
 
   /** Acknowledges the pending events of these ids; returns how many there were (the ack lines naming them are encoded). */
@@ -69,13 +69,28 @@ export class PendingEvents {
     return count;
   }
 
-  /** {@link ackIds} of the events `slots` of `events`, a plain id's digits copied from their bytes. */
+  /**
+   * {@link ackIds} of the events `slots` of `events`: found by their ticket, their ids written
+   * from the numbers kept, so that the event bytes are not read; an event without a ticket by
+   * the id in its bytes, a plain id's digits copied from there.
+   */
   ackWritten(events: EventBytes, slots: Int32Array): number {
     const { key, index, pending } = this;
     let count = 0;
     pending.beginAcks();
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as number;
+      const ticket = events.ticketOf(slot);
+      if (ticket >= 0) {
+        const found = index.indexOf(ticket);
+        if (found < index.head || !index.pending(found)) continue;
+        const odd = index.oddText(found);
+        if (odd === undefined) pending.ackNumbers(index.highAt(found), index.lowAt(found));
+        else pending.ackText(odd);
+        this.release(found);
+        count++;
+        continue;
+      }
       const bytes = events.bytesOf(slot);
       const start = events.offsetOf(slot);
       const plain = key.fromBytes(bytes, start + ID_START);

@@ -78,8 +78,25 @@ export class PendingIndex {
     return this.sizes[index] as number;
   }
 
-  /** Adds a pending event (its id read into `key`) whose record of `size` bytes is at `offset` of segment `seq`. */
-  add(key: IdKey, seq: number, offset: number, size: number): void {
+  /** The id of entry `index`: `high` and `low` of a plain id, or its text for any other. */
+  highAt(index: number): number {
+    return this.highs[index] as number;
+  }
+
+  lowAt(index: number): number {
+    return this.lows[index] as number;
+  }
+
+  /** The text of the id of entry `index` when it is not plain; undefined for a plain one. */
+  oddText(index: number): string | undefined {
+    return this.odd?.get(this.base + index);
+  }
+
+  /**
+   * Adds a pending event (its id read into `key`) whose record of `size` bytes is at `offset`
+   * of segment `seq`; returns its position, which names it for as long as it is pending.
+   */
+  add(key: IdKey, seq: number, offset: number, size: number): number {
     if (this.end === this.done.length) this.grow();
     const index = this.end;
     const last = index - 1;
@@ -93,13 +110,14 @@ export class PendingIndex {
     this.end++;
     this.count++;
     this.bytes += size;
-    if (this.byId === undefined) return;
     const position = this.base + index;
+    if (this.byId === undefined) return position;
     if (!key.plain) {
       this.odd ??= new Map();
       this.odd.set(position, key.text());
     }
     this.byId.set(key.text(), position);
+    return position;
   }
 
   /** Whether the event of this id is pending. */

@@ -57,15 +57,18 @@ function writeNumber(buffer: Buffer, at: number, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) return at + buffer.write(Number.isFinite(value) ? String(value) : 'null', at, 'latin1');
   // Below 2^53: at most 7 digits before the last 9.
   const high = Math.floor(value / 1e9);
-  const low = value - high * 1e9;
-  const end = writeInteger(buffer, at, high) + 9;
-  let n = low | 0;
-  for (let i = end - 1; i >= end - 9; i--) {
+  return writePadded(buffer, writeInteger(buffer, at, high), value - high * 1e9, 9);
+}
+
+/** Writes `value`, an integer from 0 to 10^digits - 1, as exactly `digits` decimal digits (leading zeros) at `at`. */
+function writePadded(buffer: Buffer, at: number, value: number, digits: number): number {
+  let n = value | 0;
+  for (let i = at + digits - 1; i >= at; i--) {
     const next = (n / 10) | 0;
     buffer[i] = 0x30 + n - next * 10;
     n = next;
   }
-  return end;
+  return at + digits;
 }
 
 /**
@@ -207,6 +210,18 @@ export class PendingRecords {
     let at = this.ackAt;
     buffer[at++] = QUOTE;
     for (let i = start; i < end; i++) buffer[at++] = bytes[i] as number;
+    buffer[at++] = QUOTE;
+    this.ackAt = at;
+  }
+
+  /** Adds the plain id of these numbers (see id-key.ts). */
+  ackNumbers(high: number, low: number): void {
+    // Quotes, and at most 21 digits.
+    this.nextAck(23);
+    const buffer = this.buffer;
+    let at = this.ackAt;
+    buffer[at++] = QUOTE;
+    at = high === 0 ? writeInteger(buffer, at, low) : writePadded(buffer, writeNumber(buffer, at, high), low, 6);
     buffer[at++] = QUOTE;
     this.ackAt = at;
   }

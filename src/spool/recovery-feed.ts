@@ -1,5 +1,6 @@
 import type { WebhookEvent } from '../records/event.ts';
 import type { PendingEvents } from './pending-events.ts';
+import type { PendingRecords } from './pending-records.ts';
 import { decodeRecord } from './record.ts';
 import { SegmentReader } from './segment-reader.ts';
 import type { Segment } from './segment-writer.ts';
@@ -53,12 +54,15 @@ export class RecoveryFeed {
   }
 
   /**
-   * An event appended behind the backlog whose write failed, its record `line` (without the
-   * newline) decoded from the pending buffer: it is handed out after everything on disk.
+   * Events appended behind the backlog whose write failed, decoded from their records in
+   * `pending` (`records`: start and length of each): they are handed out after everything on disk.
    */
-  strand(line: Buffer, recordBytes: number): void {
-    const record = decodeRecord(line);
-    if (record?.kind === 'append') this.stranded.push({ event: record.event, segment: undefined, offset: 0, recordBytes });
+  strand(pending: PendingRecords, records: readonly number[]): void {
+    for (let i = 0; i < records.length; i += 2) {
+      const recordBytes = records[i + 1] as number;
+      const record = decodeRecord(pending.record(records[i] as number, recordBytes));
+      if (record?.kind === 'append') this.stranded.push({ event: record.event, segment: undefined, offset: 0, recordBytes });
+    }
   }
 
   /**

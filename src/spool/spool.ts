@@ -62,11 +62,13 @@ export interface SpoolStats {
 
 /**
  * Events held as bytes (as the delivery engine holds them), by number: the JSON of event `n`
- * starts at `offsetOf(n)` of `bytesOf(n)`, with `{"id":"<id>"`.
+ * starts at `offsetOf(n)` of `bytesOf(n)`, with `{"id":"<id>"`; `ticketOf(n)` is the
+ * {@link Spool.ticket} the spool gave it at append, or -1.
  */
 export interface EventBytes {
   bytesOf(n: number): Buffer;
   offsetOf(n: number): number;
+  ticketOf(n: number): number;
 }
 
 export interface Spool {
@@ -94,7 +96,16 @@ export interface Spool {
   appendWritten(json: Buffer, start: number, end: number, type: string, acceptedAt: number, severity: number): boolean;
   /** Marks the events of these ids as done (delivered or dropped); their space is reclaimed when whole segments are done. Never throws. */
   ack(ids: readonly string[]): void;
-  /** {@link ack} of the events `slots` of `events`, their ids read from their JSON (no string made of a plain id). Never throws. */
+  /**
+   * The ticket of the event the last {@link append} or {@link appendWritten} took: a number
+   * that names it for {@link ackWritten} without its id. -1 when that event is not held in
+   * memory (it went behind an unread backlog) or was refused.
+   */
+  readonly ticket: number;
+  /**
+   * {@link ack} of the events `slots` of `events`: found by their ticket, or else by the id read
+   * from their JSON (no string made of a plain id). Never throws.
+   */
   ackWritten(events: EventBytes, slots: Int32Array): void;
   /**
    * The next unread events, oldest first: at most `maxEvents`, and at most `maxBytes` of

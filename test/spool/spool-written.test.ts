@@ -20,7 +20,7 @@ function held(list: readonly WebhookEvent[]): { bytes: Buffer; starts: number[];
     at += e.json.length + 1;
   }
   const bytes = Buffer.concat(parts);
-  return { bytes, starts, events: { bytesOf: () => bytes, offsetOf: (n) => starts[n] as number } };
+  return { bytes, starts, events: { bytesOf: () => bytes, offsetOf: (n) => starts[n] as number, ticketOf: () => -1 } };
 }
 
 function appendWritten(spool: Spool, list: readonly WebhookEvent[]): void {
@@ -71,6 +71,32 @@ describe('spool, events held as bytes', () => {
     }
     assert.deepEqual(contents(byBytes), contents(byIds));
     assert.deepEqual(allRecovered(open(t, byBytes).spool), [varied[1], varied[4]]);
+  });
+
+  it('acknowledges by the tickets appending gave as by the ids', (t) => {
+    const [byIds, byTickets] = [tempDir(t), tempDir(t)];
+    const done = [0, 2, 3, 5];
+    for (const dir of [byIds, byTickets]) {
+      const { spool } = open(t, dir);
+      const { bytes, starts } = held(varied);
+      const tickets = varied.map((e, n) => {
+        const start = starts[n] as number;
+        assert.equal(spool.appendWritten(bytes, start, start + e.json.length, e.type, e.acceptedAt, e.severity), true);
+        return spool.ticket;
+      });
+      assert.ok(tickets.every((ticket) => ticket >= 0));
+      if (dir === byIds) spool.ack(ids(done.map((n) => varied[n] as WebhookEvent)));
+      else
+        spool.ackWritten(
+          { bytesOf: () => Buffer.alloc(0), offsetOf: () => 0, ticketOf: (n) => tickets[n] as number },
+          Int32Array.from(done),
+        );
+      spool.ackWritten({ bytesOf: () => Buffer.alloc(0), offsetOf: () => 0, ticketOf: (n) => tickets[n] as number }, Int32Array.from(done));
+      assert.equal(spool.stats().events, 2);
+      spool.close();
+    }
+    assert.deepEqual(contents(byTickets), contents(byIds));
+    assert.deepEqual(allRecovered(open(t, byTickets).spool), [varied[1], varied[4]]);
   });
 
   it('appends and acknowledges an event whose JSON does not start with a plain id like any other', (t) => {
