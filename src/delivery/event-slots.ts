@@ -7,9 +7,9 @@ const INITIAL_SLOTS = 1024;
 /**
  * What the engine knows of each event it holds, in typed arrays indexed by slot number: where
  * its JSON is (chunk, offset, length; see arena.ts), when it was accepted, its acceptance
- * sequence number, its severity and its spool ticket. No event is a JavaScript object, so holding many costs
- * the garbage collector nothing. Slots are numbers from 0, reused once released; the table
- * doubles when full and never shrinks below what it once held.
+ * sequence number, its severity and its spool ticket. No event is a JavaScript object, so
+ * holding many costs the garbage collector nothing. Slots are numbers from 0, reused once
+ * released; the table doubles when full and never shrinks below what it once held.
  */
 export class EventSlots {
   /** Arena chunk holding the event's JSON; -1 for a free slot. */

@@ -279,7 +279,7 @@ export class FileSpool implements Spool {
     this.writer.reclaim((segment) => segment.pending === 0 && (this.feed === undefined || segment.seq < this.feed.seq));
   }
 
-  /** Rewrites the pending events when dead records (acknowledged events held in place by an older pending one, and ack lines) fill most of the disk space. */
+  /** Copies the records of the pending events into new segments when dead records (acknowledged events held in place by an older pending one, and ack lines) fill most of the disk space. */
   private compact(): void {
     this.log.debug(`spool ${this.directory}: compacting ${this.events.count} pending events`);
     this.commit();

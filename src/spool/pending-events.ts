@@ -83,7 +83,7 @@ export class PendingEvents {
       const ticket = events.ticketOf(slot);
       if (ticket >= 0) {
         const found = index.indexOf(ticket);
-        if (found < index.head || !index.pending(found)) continue;
+        if (found < index.head || found >= index.tail || !index.pending(found)) continue;
         const odd = index.oddText(found);
         if (odd === undefined) pending.ackNumbers(index.highAt(found), index.lowAt(found));
         else pending.ackText(odd);

@@ -52,12 +52,7 @@ export class PendingIndex {
     return this.end;
   }
 
-  /** The position the next entry added gets (see {@link indexOf}). */
-  get nextPosition(): number {
-    return this.base + this.end;
-  }
-
-  /** The index of the entry at `position`; below {@link head} when it is acknowledged and cut. */
+  /** The index of the entry at `position` (see {@link add}); below {@link head} once it is acknowledged and cut. */
   indexOf(position: number): number {
     return position - this.base;
   }
@@ -78,7 +73,7 @@ export class PendingIndex {
     return this.sizes[index] as number;
   }
 
-  /** The id of entry `index`: `high` and `low` of a plain id, or its text for any other. */
+  /** `high` and `low` of the id of entry `index` (see {@link IdKey}); for an id that is not plain, see {@link oddText}. */
   highAt(index: number): number {
     return this.highs[index] as number;
   }
