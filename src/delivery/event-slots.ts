@@ -7,9 +7,9 @@ const INITIAL_SLOTS = 1024;
 /**
  * What the engine knows of each event it holds, in typed arrays indexed by slot number: where
  * its JSON is (chunk, offset, length; see arena.ts), when it was accepted, its acceptance
- * sequence number and its severity. No event is a JavaScript object, so holding many costs
- * the garbage collector nothing. Slots are numbers from 0, reused once released; the table
- * doubles when full and never shrinks below what it once held.
+ * sequence number, its severity and its spool ticket. No event is a JavaScript object, so
+ * holding many costs the garbage collector nothing. Slots are numbers from 0, reused once
+ * released; the table doubles when full and never shrinks below what it once held.
  */
 export class EventSlots {
   /** Arena chunk holding the event's JSON; -1 for a free slot. */
@@ -22,6 +22,8 @@ export class EventSlots {
   seq: Float64Array = new Float64Array(INITIAL_SLOTS);
   /** OTel severity number, clamped to 0–255. */
   severity: Uint8Array = new Uint8Array(INITIAL_SLOTS);
+  /** Where the spool keeps the event, to acknowledge it by (see `Spool.ticket`); -1 for none. */
+  ticket: Float64Array = new Float64Array(INITIAL_SLOTS);
   /** Free slots, a stack: the most recently freed is used first. */
   private free = new Int32Array(INITIAL_SLOTS);
   private freeCount = 0;
@@ -35,7 +37,7 @@ export class EventSlots {
 
   /** Bytes the table takes. */
   get memoryBytes(): number {
-    return this.chunk.length * 33;
+    return this.chunk.length * 41;
   }
 
   /** A slot for a new event, its fields to be set by the caller. */
@@ -52,13 +54,23 @@ export class EventSlots {
   }
 
   /** Sets the fields of `slot`. */
-  set(slot: number, chunk: number, offset: number, length: number, acceptedAt: number, seq: number, severity: number): void {
+  set(
+    slot: number,
+    chunk: number,
+    offset: number,
+    length: number,
+    acceptedAt: number,
+    seq: number,
+    severity: number,
+    ticket: number,
+  ): void {
     this.chunk[slot] = chunk;
     this.offset[slot] = offset;
     this.length[slot] = length;
     this.acceptedAt[slot] = acceptedAt;
     this.seq[slot] = seq;
     this.severity[slot] = Math.min(255, Math.max(severity, 0));
+    this.ticket[slot] = ticket;
   }
 
   private grow(): void {
@@ -71,6 +83,7 @@ export class EventSlots {
     this.acceptedAt = widen(this.acceptedAt, new Float64Array(size));
     this.seq = widen(this.seq, new Float64Array(size));
     this.severity = widen(this.severity, new Uint8Array(size));
+    this.ticket = widen(this.ticket, new Float64Array(size));
     this.free = widen(this.free, new Int32Array(size));
   }
 }

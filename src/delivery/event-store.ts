@@ -47,8 +47,8 @@ export class EventStore {
     if (sink === this.arena.sink) this.writing = false;
   }
 
-  /** Keeps the event written into `sink`; returns its slot. */
-  commit(sink: ByteSink, acceptedAt: number, seq: number, severity: number): number {
+  /** Keeps the event written into `sink` (`ticket`: where the spool keeps it, -1 for none); returns its slot. */
+  commit(sink: ByteSink, acceptedAt: number, seq: number, severity: number, ticket = -1): number {
     // Written first: it may move the event into a new chunk.
     writeByte(sink, COMMA);
     const offset = sink.start;
@@ -58,7 +58,7 @@ export class EventStore {
     const chunk = own ? this.arena.current : this.arena.adopt(sink.buf);
     this.arena.hold(chunk, length);
     const slot = this.slots.alloc();
-    this.slots.set(slot, chunk, offset, length, acceptedAt, seq, severity);
+    this.slots.set(slot, chunk, offset, length, acceptedAt, seq, severity, ticket);
     return slot;
   }
 
@@ -69,7 +69,7 @@ export class EventStore {
     return this.commit(sink, event.acceptedAt, seq, event.severity);
   }
 
-  /** The event being written into `sink`, as the spool records it (its JSON copied). */
+  /** The event being written into `sink`, as the spool records an event written elsewhere (its JSON copied). */
   pending(sink: ByteSink, type: string, acceptedAt: number, severity: number): WebhookEvent {
     const json = sink.copy();
     return { id: eventIdAt(sink.buf, sink.start), type, acceptedAt, severity, json, bytes: json.length };
@@ -83,6 +83,21 @@ export class EventStore {
       this.arena.free(chunk[slot] as number, length[slot] as number, this.writing);
       this.slots.release(slot);
     }
+  }
+
+  /** The buffer holding the JSON of the event in `slot` (see {@link offsetOf}); with these the store is the spool's `EventBytes`. */
+  bytesOf(slot: number): Buffer {
+    return this.arena.chunk(this.slots.chunk[slot] as number);
+  }
+
+  /** Where the JSON of the event in `slot` starts in {@link bytesOf}. */
+  offsetOf(slot: number): number {
+    return this.slots.offset[slot] as number;
+  }
+
+  /** The spool's ticket of the event in `slot`; -1 for none. */
+  ticketOf(slot: number): number {
+    return this.slots.ticket[slot] as number;
   }
 
   /** The id of the event in `slot`. */

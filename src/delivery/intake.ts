@@ -41,6 +41,10 @@ export class EventIntake {
   private readonly eventLimit: number;
   /** `spool.unselected` when last looked at: recovered events it dropped are counted as they are read. */
   private spoolUnselected = 0;
+  /** Whether the event being committed was written elsewhere ({@link enqueue}): the spool then checks its bytes. */
+  private foreign = false;
+  /** The spool's ticket of the event {@link admit} last took. */
+  private ticket = -1;
 
   constructor(parts: IntakeParts) {
     this.parts = parts;
@@ -96,7 +100,7 @@ export class EventIntake {
       ledger.dropOne(refused, seq);
       return refused;
     }
-    backlog.push(store.commit(sink, acceptedAt, seq, severity));
+    backlog.push(store.commit(sink, acceptedAt, seq, severity, this.ticket));
     if (full) {
       // Shed a tenth more than needed, so that a long outage sheds once per many events.
       ledger.drop('overflow', backlog.shed(Math.floor(s.maxQueueEvents * SHED_TO), Math.floor(s.maxQueueBytes * SHED_TO)));
@@ -116,7 +120,12 @@ export class EventIntake {
       this.reject('too-large', `event ${event.id} of ${event.json.length} bytes is larger than the queue takes`);
       return;
     }
-    this.commit(sink, event.type, event.acceptedAt, event.severity);
+    this.foreign = true;
+    try {
+      this.commit(sink, event.type, event.acceptedAt, event.severity);
+    } finally {
+      this.foreign = false;
+    }
   }
 
   /**
@@ -178,7 +187,14 @@ export class EventIntake {
     if (state !== 'running') return state === 'gone' ? 'gone' : 'shutdown';
     if (sink.length > this.eventLimit) return 'too-large';
     if (full && !settings.lossy) return 'overflow';
-    if (spool !== undefined && !spool.append(store.pending(sink, type, acceptedAt, severity))) return 'overflow';
+    this.ticket = -1;
+    if (spool === undefined) return undefined;
+    // Bytes this package's writer wrote go to the spool as they are; others are checked.
+    const appended = this.foreign
+      ? spool.append(store.pending(sink, type, acceptedAt, severity))
+      : spool.appendWritten(sink.buf, sink.start, sink.pos, type, acceptedAt, severity);
+    if (!appended) return 'overflow';
+    this.ticket = spool.ticket;
     return undefined;
   }
 }

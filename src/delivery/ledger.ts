@@ -105,7 +105,7 @@ export class DeliveryLedger {
   /** Releases settled events from the spool and the store; returns their sequence numbers. */
   private release(slots: Int32Array): number[] {
     const { store } = this;
-    this.spool?.ack(store.ids(slots));
+    this.spool?.ackWritten(store, slots);
     const seqs = store.seqs(slots);
     store.release(slots);
     return seqs;

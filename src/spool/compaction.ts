@@ -1,10 +1,21 @@
-import type { WebhookEvent } from '../records/event.ts';
-import type { Entry, Segment } from './ack-log.ts';
+import { NOWHERE, type PendingIndex } from './pending-index.ts';
 import type { PendingRecords } from './pending-records.ts';
-import type { SegmentWriter } from './segment-writer.ts';
+import { checksumMatches } from './record.ts';
+import { SegmentRanges } from './segment-ranges.ts';
+import type { Segment, SegmentWriter } from './segment-writer.ts';
 
-/** Most bytes of records rewritten with one write. */
+/** Most bytes of records read, and rewritten, with one system call. */
 const REWRITE_CHUNK = 256 * 1024;
+/** Most bytes between two pending records (dead records, ack lines) read through rather than read apart. */
+const READ_THROUGH = 4096;
+const NEWLINE = 0x0a;
+const APPEND = 0x41;
+
+/** What a compaction could not rewrite: pending events whose record did not read back, and the first reason. */
+export interface Unreadable {
+  readonly events: number;
+  readonly reason: string | undefined;
+}
 
 function flush(pending: PendingRecords, writer: SegmentWriter): SegmentWriter {
   if (pending.length > 0) writer.write(pending.bytes());
@@ -12,34 +23,88 @@ function flush(pending: PendingRecords, writer: SegmentWriter): SegmentWriter {
   return writer;
 }
 
+/** Whether `bytes[at, at + size)` is a whole append record whose checksum matches. */
+function intact(bytes: Buffer, at: number, size: number): boolean {
+  return bytes[at + size - 1] === NEWLINE && bytes[at + 9] === APPEND && checksumMatches(bytes.subarray(at, at + size - 1));
+}
+
 /**
- * Rewrites the records of `live` (pending events, oldest first) into new segments, syncs them,
- * then writes and syncs the mark that every segment numbered below the first new one is
- * superseded: a process that finds those older segments after a crash ignores them instead of
- * recovering the events twice. Only once all of it is durable do the entries move to the new
- * segments, so that the old ones can be deleted. `pending` must hold nothing when it starts.
- * Throws on I/O errors, the entries then still where they were.
+ * Rewrites the records of the pending events of `index` that are in a segment file into new
+ * segments, reading them back from their files (a run of neighbouring records with one read)
+ * and copying them verbatim once their checksum matches; syncs them, then writes and syncs
+ * the mark that every segment numbered below the first new one is superseded: a process that
+ * finds those older segments after a crash ignores them instead of recovering the events
+ * twice. Only once all of it is durable do the entries move to the new segments, so that the
+ * old ones can be deleted. A record that does not read back is not rewritten: its entry is
+ * dropped from the index (the event is then held in memory only) and counted in what this
+ * returns. `pending` must hold nothing when it starts. Throws on I/O errors writing, the
+ * entries then still where they were.
  */
-export function rewritePending(live: readonly Entry[], writer: SegmentWriter, pending: PendingRecords): void {
+export function rewritePending(index: PendingIndex, writer: SegmentWriter, pending: PendingRecords): Unreadable {
   const first = writer.rotate().seq;
-  const moves: Array<readonly [Entry, Segment]> = [];
+  const ranges = new SegmentRanges();
+  /** Entry, then the segment and offset its record goes to. */
+  const moves: number[] = [];
+  const lost: number[] = [];
+  let reason: string | undefined;
+  const run: number[] = [];
   try {
-    for (const entry of live) {
-      if (writer.full(pending.length)) flush(pending, writer).rotate();
-      pending.appendEvent(entry.event as WebhookEvent);
-      moves.push([entry, writer.active ?? writer.rotate()]);
-      if (pending.length >= REWRITE_CHUNK) flush(pending, writer);
+    for (let i = index.head; i < index.tail; ) {
+      if (!index.pending(i) || index.seqAt(i) === NOWHERE) {
+        i++;
+        continue;
+      }
+      const seq = index.seqAt(i);
+      const start = index.offsetAt(i);
+      let end = start + index.sizeAt(i);
+      run.length = 0;
+      run.push(i++);
+      for (; i < index.tail && end - start < REWRITE_CHUNK; i++) {
+        if (!index.pending(i) || index.seqAt(i) === NOWHERE) continue;
+        const offset = index.offsetAt(i);
+        if (index.seqAt(i) !== seq || offset < end || offset - end > READ_THROUGH) break;
+        end = offset + index.sizeAt(i);
+        run.push(i);
+      }
+      const segment = writer.find(seq);
+      const read = segment !== undefined && ranges.read(segment, start, end);
+      if (!read) reason ??= ranges.failure ?? `segment ${seq} is gone`;
+      for (const entry of run) {
+        const at = index.offsetAt(entry) - start;
+        const size = index.sizeAt(entry);
+        if (!read || !intact(ranges.buffer, at, size)) {
+          reason ??= `the record at byte ${index.offsetAt(entry)} of ${segment?.path} does not match its checksum`;
+          lost.push(entry);
+          continue;
+        }
+        if (writer.full(pending.length)) flush(pending, writer).rotate();
+        const target = writer.active ?? writer.rotate();
+        moves.push(entry, target.seq, target.size + pending.length);
+        pending.appendLines(ranges.buffer, at, at + size);
+        if (pending.length >= REWRITE_CHUNK) flush(pending, writer);
+      }
     }
     flush(pending, writer).sync();
     pending.appendSupersedes(first);
     flush(pending, writer).sync();
   } finally {
     pending.clear();
+    ranges.close();
   }
   writer.syncDirectory();
-  for (const [entry, segment] of moves) {
-    entry.segment.pending--;
-    entry.segment = segment;
-    segment.pending++;
+  for (let m = 0; m < moves.length; m += 3) {
+    const entry = moves[m] as number;
+    const seq = moves[m + 1] as number;
+    settle(writer, index.seqAt(entry));
+    index.move(entry, seq, moves[m + 2] as number);
+    (writer.find(seq) as Segment).pending++;
   }
+  for (const entry of lost) settle(writer, index.take(entry));
+  return { events: lost.length, reason };
+}
+
+/** One pending event less has its record in segment `seq`. */
+function settle(writer: SegmentWriter, seq: number): void {
+  const segment = writer.find(seq);
+  if (segment !== undefined) segment.pending--;
 }

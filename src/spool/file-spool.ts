@@ -1,38 +1,35 @@
-import type { WebhookEvent } from '../records/event.ts';
-import { AckLog } from './ack-log.ts';
+import { eventIdAt, type WebhookEvent } from '../records/event.ts';
 import { rewritePending } from './compaction.ts';
+import { IoWarnings, message } from './io-warnings.ts';
 import type { SpoolLock } from './lock.ts';
+import { ID_START, PendingEvents } from './pending-events.ts';
 import { PendingRecords } from './pending-records.ts';
-import { type Recovered, RecoveryFeed } from './recovery-feed.ts';
-import { SegmentWriter } from './segment-writer.ts';
+import { RecoveryFeed } from './recovery-feed.ts';
+import { type Segment, SegmentWriter } from './segment-writer.ts';
 import type { SpoolContents } from './segments.ts';
-import type { Spool, SpoolOptions, SpoolStats } from './spool.ts';
+import type { EventBytes, Spool, SpoolOptions, SpoolStats } from './spool.ts';
 import { WriteSchedule } from './write-schedule.ts';
 
 const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
-/** Ids per ack line, so one line stays small whatever the batch. */
-const ACK_CHUNK = 1000;
 const DEFAULT_RECOVERED_EVENTS = 1000;
 const DEFAULT_RECOVERED_BYTES = 1024 * 1024;
-
-function message(error: unknown): string {
-  return (error as Error | undefined)?.message ?? String(error);
-}
 
 /**
  * The spool of one webhook: append-only segment files of checksummed lines. Records are
  * encoded into one pending buffer and written with one `write(2)` per turn of the event loop
  * (`sync: 'batch'`), or before `append` returns (`'event'`). An event is pending from its append
- * until an ack names it. The events an earlier process left are read back in order, a chunk
- * at a time ({@link takeRecovered}); while some are still unread, new events are appended
- * behind them and read back the same way, so memory holds only what was taken. The oldest
- * segments are deleted once they are read through and every event taken from them (and from
- * all older ones, because a segment holds the acks of older events) is acknowledged; when dead
- * records take more than half the disk space, the pending events are rewritten and every
- * older segment goes.
+ * until an ack names it; the spool knows of it only where its record is (pending-events.ts).
+ * The events an earlier process left are read back in order, a chunk at a time
+ * ({@link takeRecovered}); while some are still unread, new events are appended behind them
+ * and read back the same way, so memory holds only what was taken. The oldest segments are
+ * deleted once they are read through and every event taken from them (and from all older
+ * ones, because a segment holds the acks of older events) is acknowledged; when dead records
+ * take more than half the disk space, the records of the pending events are copied into new
+ * segments (compaction.ts) and every older segment goes.
  */
 export class FileSpool implements Spool {
   readonly recovered: readonly WebhookEvent[];
+  ticket = -1;
   private readonly directory: string;
   private readonly maxBytes: number;
   private readonly segmentBytes: number;
@@ -40,14 +37,15 @@ export class FileSpool implements Spool {
   private readonly log: SpoolOptions['log'];
   private readonly lock: SpoolLock;
   private readonly writer: SegmentWriter;
-  private readonly entries = new AckLog();
   private readonly pending = new PendingRecords();
-  /** Events appended behind the backlog in this turn, not written yet. */
-  private readonly behind: Recovered[] = [];
+  /** The pending events held in memory: where their records are. */
+  private readonly events: PendingEvents;
+  /** Events appended behind the backlog in this turn, not written yet: start and length of each record in the pending buffer. */
+  private readonly behind: number[] = [];
   private feed: RecoveryFeed | undefined;
   private readonly tornRecords: number;
   private readonly schedule: WriteSchedule;
-  private failing = false;
+  private readonly warnings: IoWarnings;
   private closed = false;
   /** Recovered events left in the files unread after a read failed: no segment is deleted in this run. */
   private keepFiles = false;
@@ -60,8 +58,10 @@ export class FileSpool implements Spool {
     this.everyEvent = options.sync === 'event';
     this.log = options.log;
     this.lock = lock;
+    this.warnings = new IoWarnings(directory, options.log);
     this.tornRecords = found.tornRecords;
     this.writer = new SegmentWriter(directory, found.segments, this.segmentBytes, (text) => this.log.debug(text));
+    this.events = new PendingEvents(this.writer, this.pending);
     if (found.events > 0) this.feed = new RecoveryFeed(this.writer.segments, found, options.selects);
     this.writer.rotate();
     this.schedule = new WriteSchedule({ commit: () => this.commit(), sync: () => this.writer.sync() }, options.fsyncIntervalMillis);
@@ -87,58 +87,30 @@ export class FileSpool implements Spool {
   }
 
   append(event: WebhookEvent): boolean {
+    this.ticket = -1;
     if (this.closed) return false;
-    if (this.entries.has(event.id)) return true;
-    let start = this.pending.length;
-    try {
-      if (this.writer.full(start)) {
-        this.commit();
-        this.writer.rotate();
-        start = 0;
-      }
-      const segment = this.writer.active ?? this.writer.rotate();
-      const recordBytes = this.pending.appendEvent(event);
-      if (this.bytes() + recordBytes > this.maxBytes) {
-        this.pending.truncate(start);
-        return false;
-      }
-      if (this.everyEvent) {
-        this.writer.write(this.pending.bytes());
-        this.pending.clear();
-        this.failing = false;
-      } else {
-        this.schedule.turn();
-      }
-      if (this.feed === undefined) {
-        this.entries.add({ id: event.id, event, segment, recordBytes });
-        segment.pending++;
-      } else {
-        this.feed.behind(recordBytes);
-        if (!this.everyEvent) this.behind.push({ event, segment, recordBytes });
-      }
-    } catch (error) {
-      // In `event` mode the failed write took the whole buffer; otherwise only this record goes.
-      if (this.everyEvent) this.pending.clear();
-      else this.pending.truncate(Math.min(start, this.pending.length));
-      this.ioFailed(`writing event ${event.id} failed`, error);
-      return false;
-    }
-    if (this.writer.rotated) this.maintain();
-    return true;
+    this.events.key.fromText(event.id);
+    if (this.events.has()) return true;
+    return this.record(event, event.json, 0, event.json.length, event.type, event.acceptedAt, event.severity);
   }
 
-  ack(acked: readonly string[]): void {
-    if (this.closed) return;
-    const ids: string[] = [];
-    for (const id of acked) {
-      const entry = this.entries.take(id);
-      if (entry === undefined) continue;
-      entry.segment.pending--;
-      ids.push(id);
+  appendWritten(json: Buffer, start: number, end: number, type: string, acceptedAt: number, severity: number): boolean {
+    this.ticket = -1;
+    if (this.closed) return false;
+    if (!this.events.key.fromBytes(json, start + ID_START)) {
+      const id = eventIdAt(json, start);
+      return this.append({ id, type, acceptedAt, severity, json: json.subarray(start, end), bytes: end - start });
     }
-    if (ids.length === 0) return;
-    this.queueAcks(ids);
-    this.maintain();
+    if (this.events.has()) return true;
+    return this.record(undefined, json, start, end, type, acceptedAt, severity);
+  }
+
+  ack(ids: readonly string[]): void {
+    if (!this.closed && this.events.ackIds(ids) > 0) this.acksAdded();
+  }
+
+  ackWritten(events: EventBytes, slots: Int32Array): void {
+    if (!this.closed && this.events.ackWritten(events, slots) > 0) this.acksAdded();
   }
 
   takeRecovered(maxEvents: number, maxBytes: number): WebhookEvent[] {
@@ -147,22 +119,8 @@ export class FileSpool implements Spool {
     // What was appended behind the backlog is read back from the file: write it first.
     this.commit();
     const taken: WebhookEvent[] = [];
-    let bytes = 0;
     try {
-      for (;;) {
-        const next = feed.peek();
-        if (next === undefined) {
-          this.caughtUp(feed);
-          break;
-        }
-        if (taken.length >= maxEvents) break;
-        if (taken.length > 0 && bytes + next.event.bytes > maxBytes) break;
-        feed.consume();
-        this.entries.add({ id: next.event.id, event: next.event, segment: next.segment, recordBytes: next.recordBytes });
-        next.segment.pending++;
-        taken.push(next.event);
-        bytes += next.event.bytes;
-      }
+      if (!feed.take(taken, maxEvents, maxBytes, this.events)) this.caughtUp(feed);
     } catch (error) {
       // The rest stays in the files for the next start; nothing is deleted in this run any more.
       this.log.warn(
@@ -171,19 +129,26 @@ export class FileSpool implements Spool {
       this.keepFiles = true;
       this.caughtUp(feed);
     }
-    if (feed.unselectedIds.length > 0) this.queueAcks(feed.unselectedIds.splice(0));
-    this.maintain();
+    if (feed.unselectedIds.length > 0) {
+      this.pending.appendAcks(feed.unselectedIds.splice(0));
+      this.acksAdded();
+    } else {
+      this.maintain();
+    }
     return taken;
   }
 
   commit(): void {
     if (this.pending.length === 0) return;
+    const active = this.writer.active;
+    const size = active?.size ?? 0;
     try {
       this.writer.write(this.pending.bytes());
-      this.failing = false;
+      this.warnings.succeeded();
     } catch (error) {
-      if (this.behind.length > 0) this.feed?.strand(this.behind);
-      this.ioFailed('writing to the spool failed (events accepted in this turn are held in memory only)', error);
+      if (active !== undefined) this.events.unwritten(active, size);
+      this.feed?.strand(this.pending, this.behind);
+      this.warnings.failed('writing to the spool failed (events accepted in this turn are held in memory only)', error);
     }
     this.pending.clear();
     this.behind.length = 0;
@@ -192,7 +157,7 @@ export class FileSpool implements Spool {
 
   stats(): SpoolStats {
     const unread = this.feed?.unread ?? 0;
-    return { bytes: this.bytes(), events: this.entries.count + unread, unread, tornRecords: this.tornRecords };
+    return { bytes: this.bytes(), events: this.events.count + unread, unread, tornRecords: this.tornRecords };
   }
 
   close(): void {
@@ -207,14 +172,86 @@ export class FileSpool implements Spool {
   }
 
   private bytes(): number {
-    return this.entries.bytes + (this.feed?.unreadBytes ?? 0);
+    return this.events.bytes + (this.feed?.unreadBytes ?? 0);
   }
 
-  private queueAcks(ids: readonly string[]): void {
-    for (let i = 0; i < ids.length; i += ACK_CHUNK)
-      this.pending.appendAck(i === 0 && ids.length <= ACK_CHUNK ? ids : ids.slice(i, i + ACK_CHUNK));
+  /**
+   * Encodes and takes the record of an event whose id is in the events' key: `event` checked,
+   * or else the one the engine wrote into `json[start, end)`.
+   */
+  private record(
+    event: WebhookEvent | undefined,
+    json: Buffer,
+    start: number,
+    end: number,
+    type: string,
+    acceptedAt: number,
+    severity: number,
+  ): boolean {
+    const { pending } = this;
+    let at = pending.length;
+    try {
+      at = this.room(at);
+      const segment = this.writer.active ?? this.writer.rotate();
+      const recordBytes =
+        event === undefined
+          ? pending.appendWritten(json, start, end, this.events.key.end, type, acceptedAt, severity)
+          : pending.appendEvent(event);
+      if (!this.admit(segment, at, recordBytes)) return false;
+    } catch (error) {
+      // In `event` mode the failed write took the whole buffer; otherwise only this record goes.
+      if (this.everyEvent) pending.clear();
+      else pending.truncate(Math.min(at, pending.length));
+      this.warnings.failed(`writing event ${event?.id ?? this.events.key.text()} failed`, error);
+      return false;
+    }
+    if (this.writer.rotated) this.maintain();
+    return true;
+  }
+
+  /**
+   * Where the record of the next append starts in the pending buffer, after writing what is
+   * pending and starting a new segment when the active one is full.
+   */
+  private room(start: number): number {
+    if (!this.writer.full(start)) return start;
+    this.commit();
+    this.writer.rotate();
+    return 0;
+  }
+
+  /**
+   * Takes the record just encoded at `start` of the pending buffer (for the event whose id is
+   * in the events' key), or refuses it for the size limit. It goes to the active segment `segment`,
+   * at its current size plus `start`: segments are started only once what is pending is written.
+   */
+  private admit(segment: Segment, start: number, recordBytes: number): boolean {
+    if (this.bytes() + recordBytes > this.maxBytes) {
+      this.pending.truncate(start);
+      return false;
+    }
+    const offset = segment.size + start;
+    if (this.everyEvent) {
+      this.writer.write(this.pending.bytes());
+      this.pending.clear();
+      this.warnings.succeeded();
+    } else {
+      this.schedule.turn();
+    }
+    if (this.feed === undefined) {
+      this.ticket = this.events.add(segment, offset, recordBytes);
+    } else {
+      this.feed.behind(recordBytes);
+      if (!this.everyEvent) this.behind.push(start, recordBytes);
+    }
+    return true;
+  }
+
+  /** Ack lines were encoded: they are written with the turn's records (at once in `event` mode). */
+  private acksAdded(): void {
     if (this.everyEvent) this.commit();
     else this.schedule.turn();
+    this.maintain();
   }
 
   private caughtUp(feed: RecoveryFeed): void {
@@ -242,27 +279,20 @@ export class FileSpool implements Spool {
     this.writer.reclaim((segment) => segment.pending === 0 && (this.feed === undefined || segment.seq < this.feed.seq));
   }
 
-  /** Rewrites the pending events when dead records (acknowledged events held in place by an older pending one, and ack lines) fill most of the disk space. */
+  /** Copies the records of the pending events into new segments when dead records (acknowledged events held in place by an older pending one, and ack lines) fill most of the disk space. */
   private compact(): void {
-    const live = this.entries.live();
-    this.log.debug(`spool ${this.directory}: compacting ${live.length} pending events`);
+    this.log.debug(`spool ${this.directory}: compacting ${this.events.count} pending events`);
     this.commit();
     try {
-      rewritePending(live, this.writer, this.pending);
+      const unreadable = rewritePending(this.events.index, this.writer, this.pending);
+      if (unreadable.events > 0) {
+        this.log.warn(
+          `spool ${this.directory}: compacting: ${unreadable.events} pending events did not read back from the segment files (${unreadable.reason}); they are held in memory only, and lost if the process stops before they are delivered`,
+        );
+      }
     } catch (error) {
-      this.ioFailed('compacting failed', error);
+      this.warnings.failed('compacting failed', error);
     }
     this.reclaim();
-  }
-
-  /** Warns once per run of failures; the rest go to debug so a full disk does not flood the log. */
-  private ioFailed(what: string, error: unknown): void {
-    const text = `spool ${this.directory}: ${what}: ${message(error)}`;
-    if (this.failing) {
-      this.log.debug(text);
-    } else {
-      this.failing = true;
-      this.log.warn(text);
-    }
   }
 }

@@ -1,13 +1,16 @@
 import type { WebhookEvent } from '../records/event.ts';
-import type { Segment } from './ack-log.ts';
+import type { PendingEvents } from './pending-events.ts';
+import type { PendingRecords } from './pending-records.ts';
 import { decodeRecord } from './record.ts';
 import { SegmentReader } from './segment-reader.ts';
+import type { Segment } from './segment-writer.ts';
 import type { SpoolContents } from './segments.ts';
 
-/** An event read back, with where its record is. */
+/** An event read back, with where its record is: `offset` of `segment`, or nowhere for an event whose write failed. */
 export interface Recovered {
   readonly event: WebhookEvent;
-  readonly segment: Segment;
+  readonly segment: Segment | undefined;
+  readonly offset: number;
   readonly recordBytes: number;
 }
 
@@ -50,9 +53,35 @@ export class RecoveryFeed {
     this.unreadBytes += recordBytes;
   }
 
-  /** Events appended behind the backlog whose write failed: they are handed out after everything on disk. */
-  strand(events: readonly Recovered[]): void {
-    this.stranded.push(...events);
+  /**
+   * Events appended behind the backlog whose write failed, decoded from their records in
+   * `pending` (`records`: start and length of each): they are handed out after everything on disk.
+   */
+  strand(pending: PendingRecords, records: readonly number[]): void {
+    for (let i = 0; i < records.length; i += 2) {
+      const recordBytes = records[i + 1] as number;
+      const record = decodeRecord(pending.record(records[i] as number, recordBytes));
+      if (record?.kind === 'append') this.stranded.push({ event: record.event, segment: undefined, offset: 0, recordBytes });
+    }
+  }
+
+  /**
+   * Moves the next events into `taken`, oldest first, each added to `events` (pending from
+   * then on): at most `maxEvents`, and at most `maxBytes` of event JSON (but at least one).
+   * Returns false once everything written has been read. Throws when a file cannot be read.
+   */
+  take(taken: WebhookEvent[], maxEvents: number, maxBytes: number, events: PendingEvents): boolean {
+    let bytes = 0;
+    for (;;) {
+      const next = this.peek();
+      if (next === undefined) return false;
+      if (taken.length >= maxEvents || (taken.length > 0 && bytes + next.event.bytes > maxBytes)) return true;
+      this.consume();
+      events.key.fromText(next.event.id);
+      events.add(next.segment, next.offset, next.recordBytes);
+      taken.push(next.event);
+      bytes += next.event.bytes;
+    }
   }
 
   /** The next event, left in place; undefined once everything written has been read. */
@@ -87,7 +116,7 @@ export class RecoveryFeed {
         this.unreadBytes = Math.max(0, this.unreadBytes - recordBytes);
         continue;
       }
-      return { event: record.event, segment: next.segment, recordBytes };
+      return { event: record.event, segment: next.segment, offset: next.offset, recordBytes };
     }
     return this.stranded.shift();
   }

@@ -1,13 +1,14 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { Segment } from './ack-log.ts';
+import type { Segment } from './segment-writer.ts';
 
 /** Bytes read from a segment file at a time. */
 const CHUNK = 1024 * 1024;
 
-/** One line read back, and the segment it is in. */
+/** One line read back, the segment it is in and its byte offset in that segment's file. */
 export interface ReadLine {
   readonly line: Buffer;
   readonly segment: Segment;
+  readonly offset: number;
 }
 
 /**
@@ -45,8 +46,10 @@ export class SegmentReader {
       const newline = this.view.indexOf(0x0a, this.start);
       if (newline >= 0) {
         const line = this.buffer.subarray(this.start, newline);
+        // `buffer[0, end)` holds the file's bytes up to `position`.
+        const offset = this.position - this.end + this.start;
         this.start = newline + 1;
-        return { line, segment };
+        return { line, segment, offset };
       }
       if (this.fill(segment)) continue;
       const later = this.segments.find((s) => s.seq > segment.seq);

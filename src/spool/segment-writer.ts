@@ -1,6 +1,15 @@
 import { closeSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import type { Segment } from './ack-log.ts';
 import { type SegmentFile, segmentPath } from './segments.ts';
+
+/** A segment file of the spool, as far as the bookkeeping of pending events goes. */
+export interface Segment {
+  readonly seq: number;
+  readonly path: string;
+  /** Bytes written to the file. */
+  size: number;
+  /** Pending events held in memory whose live append record is in this segment. */
+  pending: number;
+}
 
 function message(error: unknown): string {
   return (error as Error | undefined)?.message ?? String(error);
@@ -37,6 +46,21 @@ export class SegmentWriter {
   /** The segment the next write goes to; undefined when none is open. */
   get active(): Segment | undefined {
     return this.fd === undefined ? undefined : this.segments.at(-1);
+  }
+
+  /** The segment numbered `seq`, if it is still there. */
+  find(seq: number): Segment | undefined {
+    const { segments } = this;
+    let low = 0;
+    let high = segments.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const segment = segments[middle] as Segment;
+      if (segment.seq === seq) return segment;
+      if (segment.seq < seq) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
   }
 
   /** Whether a record written after `unwritten` more bytes must start a new segment. */

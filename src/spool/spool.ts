@@ -60,6 +60,17 @@ export interface SpoolStats {
   readonly tornRecords: number;
 }
 
+/**
+ * Events held as bytes (as the delivery engine holds them), by number: the JSON of event `n`
+ * starts at `offsetOf(n)` of `bytesOf(n)`, with `{"id":"<id>"`; `ticketOf(n)` is the
+ * {@link Spool.ticket} the spool gave it at append, or -1.
+ */
+export interface EventBytes {
+  bytesOf(n: number): Buffer;
+  offsetOf(n: number): number;
+  ticketOf(n: number): number;
+}
+
 export interface Spool {
   /** The first of the events left unacknowledged by an earlier process, oldest first, exactly as appended; the rest come through {@link takeRecovered}. */
   readonly recovered: readonly WebhookEvent[];
@@ -76,8 +87,26 @@ export interface Spool {
    * maxBytes would be exceeded. Never throws (an I/O error → log + false).
    */
   append(event: WebhookEvent): boolean;
+  /**
+   * {@link append} of an event written by this package's writer (src/records/event.ts), its
+   * JSON `json[start, end)`: valid UTF-8 without a raw newline, starting `{"id":"<digits>"`
+   * (one whose id is not plain digits is appended like any other). It is encoded straight from
+   * those bytes, unchecked, into the same record as `append` writes.
+   */
+  appendWritten(json: Buffer, start: number, end: number, type: string, acceptedAt: number, severity: number): boolean;
   /** Marks the events of these ids as done (delivered or dropped); their space is reclaimed when whole segments are done. Never throws. */
   ack(ids: readonly string[]): void;
+  /**
+   * The ticket of the event the last {@link append} or {@link appendWritten} took: a number
+   * that names it for {@link ackWritten} without its id. -1 when that event is not held in
+   * memory (it went behind an unread backlog) or was refused.
+   */
+  readonly ticket: number;
+  /**
+   * {@link ack} of the events `slots` of `events`: found by their ticket, or else by the id read
+   * from their JSON (no string made of a plain id). Never throws.
+   */
+  ackWritten(events: EventBytes, slots: Int32Array): void;
   /**
    * The next unread events, oldest first: at most `maxEvents`, and at most `maxBytes` of
    * event JSON (but at least one event when any is left). They are pending until acked, like

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -58,4 +58,12 @@ export function allRecovered(spool: Spool): WebhookEvent[] {
   const all = [...spool.recovered];
   for (let more = spool.takeRecovered(1000, 1024 * 1024); more.length > 0; more = spool.takeRecovered(1000, 1024 * 1024)) all.push(...more);
   return all;
+}
+
+/** The segment files of the spool in `dir`, oldest first. */
+export function segmentFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.startsWith('segment-'))
+    .sort()
+    .map((name) => join(dir, name));
 }
