@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { WebhookEvent } from '../../src/records/event.ts';
 import type { EventBytes, Spool } from '../../src/spool/spool.ts';
-import { allRecovered, event, events, ids, open, segmentFiles, tempDir } from '../helpers/spool.ts';
-
-const WRITER = fileURLToPath(new URL('../fixtures/spool-writer.ts', import.meta.url));
+import { allRecovered, event, ids, open, segmentFiles, tempDir } from '../helpers/spool.ts';
 
 /** Events laid out one after the other in one buffer, as the engine holds them. */
 function held(list: readonly WebhookEvent[]): { bytes: Buffer; starts: number[]; events: EventBytes } {
@@ -112,14 +108,5 @@ describe('spool, events held as bytes', () => {
     second.spool.ackWritten(held(list).events, Int32Array.from([1, 2]));
     second.spool.close();
     assert.deepEqual(allRecovered(open(t, dir).spool), [event(6)]);
-  });
-
-  it('writes records the next process reads where there is no WebAssembly (as under node --jitless)', (t) => {
-    const dir = tempDir(t);
-    const printed = execFileSync(process.execPath, [WRITER, dir, '300', '100'], { encoding: 'utf8' });
-    assert.equal(printed.trim(), 'no wasm');
-    const { spool, warnings } = open(t, dir);
-    assert.deepEqual(allRecovered(spool), events(100, 300));
-    assert.deepEqual(warnings, []);
   });
 });
