@@ -111,16 +111,16 @@ export class WebhookPipeline {
    * is counted as dropped. Never throws.
    */
   accept(record: ReadableLogRecord): void {
+    if (!this.#options.enable) return;
+    const type = this.#mapper.select(record);
+    if (type === undefined) return;
     const deferred = this.#deferred;
     // Written at once: a record emitted from inside the writing of others, or from inside a
     // message of this package to `diag` (whose recursion guard needs it written there).
     if (deferred === undefined || deferred.busy || insideDiagnostics()) {
-      this.offer(record);
+      this.#offerSelected(record, type);
       return;
     }
-    if (!this.#options.enable) return;
-    const type = this.#mapper.select(record);
-    if (type === undefined) return;
     const intake = this.#engine.intake;
     const refusal = intake.refusal();
     if (refusal !== undefined) {
@@ -140,7 +140,11 @@ export class WebhookPipeline {
   offer(record: ReadableLogRecord): OfferOutcome {
     if (!this.#options.enable) return 'skipped';
     const type = this.#mapper.select(record);
-    if (type === undefined) return 'skipped';
+    return type === undefined ? 'skipped' : this.#offerSelected(record, type);
+  }
+
+  /** {@link offer} of a record selected as `type`. */
+  #offerSelected(record: ReadableLogRecord, type: string): OfferOutcome {
     // Records accepted before it are written first (unless this one comes from inside their writing).
     this.#deferred?.drain();
     const intake = this.#engine.intake;
