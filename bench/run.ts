@@ -26,11 +26,12 @@ import {
   outageTable,
   pipelineTable,
   profileTable,
+  type RatioLine,
   ratioLines,
   ratiosTable,
   shapeTitle,
 } from './report.ts';
-import { RunSet, SHAPES } from './summary.ts';
+import { type Row, RunSet, SHAPES } from './summary.ts';
 import { headlineSection, targetsSection } from './targets.ts';
 import type {
   CommonParams,
@@ -71,6 +72,15 @@ function section(title: string, text: string): void {
   const block = `### ${title}\n\n${text}`;
   sections.push(block);
   process.stdout.write(`\n${block}\n`);
+}
+
+/** The tables of both shapes' pipelines and the ratios between them. */
+function pipelineSections(rows: readonly Row[], runs: RunSet, lines: readonly RatioLine[]): void {
+  for (const [i, shape] of SHAPES.entries()) {
+    const ofShape = rows.filter((row) => row.shape === shape);
+    section(`${i + 1}. Pipelines, ${shapeTitle(shape, plan)}`, pipelineTable(ofShape, plan.warmup));
+  }
+  section('3. Ratios, within this run', ratiosTable(runs, lines));
 }
 
 process.stdout.write(`otel-webhook-exporter benchmarks (${plan.name})\n${machineSection(machine, plan)}\n`);
@@ -124,16 +134,7 @@ try {
     const lines = ratioLines(specs);
     if (flags.only !== undefined) {
       // Some pipelines only: their tables and ratios, nothing else.
-      for (const [i, shape] of SHAPES.entries()) {
-        section(
-          `${i + 1}. Pipelines, ${shapeTitle(shape, plan)}`,
-          pipelineTable(
-            rows.filter((row) => row.shape === shape),
-            plan.warmup,
-          ),
-        );
-      }
-      section('3. Ratios, within this run', ratiosTable(runs, lines));
+      pipelineSections(rows, runs, lines);
     } else {
       const latency = await runScenario<EmitLatencyResult>(
         'emit-latency.ts',
@@ -155,16 +156,7 @@ try {
 
       const facts = { runs, lines, rows, latency, outage, held };
       section('Summary (the worse shape)', headlineSection(facts));
-      for (const [i, shape] of SHAPES.entries()) {
-        section(
-          `${i + 1}. Pipelines, ${shapeTitle(shape, plan)}`,
-          pipelineTable(
-            rows.filter((row) => row.shape === shape),
-            plan.warmup,
-          ),
-        );
-      }
-      section('3. Ratios, within this run', ratiosTable(runs, lines));
+      pipelineSections(rows, runs, lines);
       section('4. `logger.emit` latency, ns per emit', latencyTable(latency));
       const wire = rows.find((row) => row.spec.id === 'webhook' && row.shape === 'burst')?.wireBytesPerEvent ?? Number.NaN;
       section('5. Memory per held event (receiver answering 503)', heldTable(held, wire));

@@ -105,12 +105,6 @@ export class EventStore {
     return eventIdAt(this.arena.chunk(this.slots.chunk[slot] as number), this.slots.offset[slot] as number);
   }
 
-  ids(list: Int32Array): string[] {
-    const ids: string[] = new Array(list.length);
-    for (let i = 0; i < list.length; i++) ids[i] = this.idOf(list[i] as number);
-    return ids;
-  }
-
   seqs(list: Int32Array): number[] {
     const seq = this.slots.seq;
     const seqs: number[] = new Array(list.length);

@@ -11,5 +11,5 @@ export function sized(id: string, options: { bytes?: number; severity?: number; 
 
 /** The ids of the events in `slots`. */
 export function idsOf(store: EventStore, slots: Int32Array): string[] {
-  return store.ids(slots);
+  return Array.from(slots, (slot) => store.idOf(slot));
 }
