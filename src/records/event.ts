@@ -1,8 +1,8 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { dataKey, SEMCONV_ALIASES } from './data-keys.ts';
+import { type DataKey, dataKey, SEMCONV_ALIASES } from './data-keys.ts';
 import { writeEventId } from './event-id.ts';
 import { ByteSink } from './event-sink.ts';
-import { writeBytes, writeQuoted } from './json-bytes.ts';
+import { writeBytes, writeMember, writeQuoted } from './json-bytes.ts';
 import { hasText, type IntegerKeys, writeValue } from './json-value.ts';
 import { formatCreatedAt } from './timestamp.ts';
 
@@ -27,14 +27,46 @@ export interface WebhookEvent {
 const ID_START = Buffer.from('{"id":"', 'latin1');
 const CLOSE = Buffer.from('}}', 'latin1');
 
-/** Most distinct event types whose envelope bytes are remembered, and the longest remembered. */
+/** Most distinct event types remembered (see {@link TypeEntry}), and the longest type name remembered. */
 const MAX_CACHED_TYPES = 1024;
 const MAX_CACHED_LENGTH = 256;
-/** Envelope bytes by type, for the `createdAt` text of {@link envelopeSecond}. */
-const envelopes = new Map<string, Buffer>();
+/** Most attribute keys remembered per type. */
+const MAX_SHAPE_KEYS = 64;
+
+/**
+ * What is remembered of one event type: its envelope bytes, with the `createdAt` text they
+ * were made for, and the attribute keys of its last record in order, with what
+ * {@link dataKey} knows of each. Records of one type mostly carry the same keys in the same
+ * order, so a key is then known by comparing it with the one remembered at its place.
+ */
+interface TypeEntry {
+  envelope: Buffer | undefined;
+  createdAt: string | undefined;
+  readonly keys: string[];
+  readonly infos: DataKey[];
+}
+
+const types = new Map<string, TypeEntry>();
+/** The integer keys that the remembered {@link DataKey}s were made for. */
+let typesFor: IntegerKeys | undefined;
+/** The `createdAt` text of the envelope written last. */
 let envelopeSecond: string | undefined;
 /** The record time's whole seconds (`hrTime[0]`) that {@link envelopeSecond} is the text of. */
 let envelopeSeconds = Number.NaN;
+
+/** The entry of `type`, made on first use; undefined beyond the limits. */
+function typeEntry(type: string, integerKeys: IntegerKeys): TypeEntry | undefined {
+  if (integerKeys !== typesFor) {
+    types.clear();
+    typesFor = integerKeys;
+  }
+  let entry = types.get(type);
+  if (entry === undefined && types.size < MAX_CACHED_TYPES && type.length <= MAX_CACHED_LENGTH) {
+    entry = { envelope: undefined, createdAt: undefined, keys: [], infos: [] };
+    types.set(type, entry);
+  }
+  return entry;
+}
 
 /**
  * Longest event written, whatever the queue allows: a little under the longest string the
@@ -46,27 +78,24 @@ export const MAX_EVENT_BYTES: number = 2 ** 28;
  * `","createdAt":"<timestamp>","type":<quoted type>,"data":{`: what follows the id, remembered
  * per type for the last second written (most events of a burst share it).
  */
-function envelopeText(record: ReadableLogRecord, type: string): Buffer {
+function envelopeText(record: ReadableLogRecord, type: string, entry: TypeEntry | undefined): Buffer {
   const hrTime = record.hrTime;
   const nanos = hrTime[1];
   // Most records of a burst fall in the second written last: no time arithmetic for them.
-  if (hrTime[0] === envelopeSeconds && nanos >= 0 && nanos < 1e9) {
-    const cached = envelopes.get(type);
-    if (cached !== undefined) return cached;
+  if (entry !== undefined && entry.createdAt === envelopeSecond && hrTime[0] === envelopeSeconds && nanos >= 0 && nanos < 1e9) {
+    return entry.envelope as Buffer;
   }
   const createdAt = formatCreatedAt(epochMillis(record));
   if (createdAt === undefined) {
     throw new Error(`record time ${describeHrTime(record.hrTime)} is not a date in the years 0000 to 9999`);
   }
-  if (createdAt !== envelopeSecond) {
-    envelopes.clear();
-    envelopeSecond = createdAt;
-  }
+  envelopeSecond = createdAt;
   envelopeSeconds = Number.isInteger(hrTime[0]) && nanos >= 0 && nanos < 1e9 ? hrTime[0] : Number.NaN;
-  let text = envelopes.get(type);
-  if (text === undefined) {
-    text = Buffer.from(`","createdAt":"${createdAt}","type":${JSON.stringify(type)},"data":{`);
-    if (envelopes.size < MAX_CACHED_TYPES && type.length <= MAX_CACHED_LENGTH) envelopes.set(type, text);
+  if (entry !== undefined && entry.createdAt === createdAt) return entry.envelope as Buffer;
+  const text = Buffer.from(`","createdAt":"${createdAt}","type":${JSON.stringify(type)},"data":{`);
+  if (entry !== undefined) {
+    entry.envelope = text;
+    entry.createdAt = createdAt;
   }
   return text;
 }
@@ -82,22 +111,48 @@ function epochMillis(record: ReadableLogRecord): number {
 }
 
 /**
+ * What is known of the `index`th key (`event.name` not counted) of a record of the type of
+ * `entry`: the remembered one when the key is the same, else looked up and remembered.
+ */
+function keyAt(entry: TypeEntry | undefined, index: number, key: string, integerKeys: IntegerKeys): DataKey {
+  if (entry === undefined) return dataKey(key, integerKeys);
+  const { keys, infos } = entry;
+  if (keys[index] === key) return infos[index] as DataKey;
+  const info = dataKey(key, integerKeys);
+  if (index < MAX_SHAPE_KEYS && index <= keys.length) {
+    keys[index] = key;
+    infos[index] = info;
+  }
+  return info;
+}
+
+/**
  * Writes the members of the `data` object (without braces) from the attributes alone, the
  * `event.name` attribute left out: the common case, one pass with no bookkeeping of which keys
  * were written. Returns -1 when an attribute has a semantic-convention key (the members then
  * need {@link writeMerged}), else how many members were written.
  */
-function writeAttributes(sink: ByteSink, attributes: Record<string, unknown>, integerKeys: IntegerKeys): number {
+function writeAttributes(
+  sink: ByteSink,
+  attributes: Record<string, unknown>,
+  integerKeys: IntegerKeys,
+  entry: TypeEntry | undefined,
+): number {
   let written = 0;
+  let index = 0;
   for (const key in attributes) {
     if (key === 'event.name') continue;
     const value = attributes[key];
-    const info = dataKey(key, integerKeys);
+    const info = keyAt(entry, index++, key, integerKeys);
     if (info.aliased) return -1;
-    if (!hasText(value)) continue;
-    writeBytes(sink, info.prefix, written === 0 ? 1 : 0);
+    if (typeof value === 'string' && !info.integer) {
+      writeMember(sink, info.prefix, written === 0 ? 1 : 0, value);
+    } else {
+      if (!hasText(value)) continue;
+      writeBytes(sink, info.prefix, written === 0 ? 1 : 0);
+      writeValue(sink, value, info.integer, integerKeys, 1, undefined);
+    }
     written++;
-    writeValue(sink, value, info.integer, integerKeys, 1, undefined);
   }
   return written;
 }
@@ -149,13 +204,13 @@ function isMapBody(body: unknown): body is object {
 }
 
 /** Writes the members of the `data` object, from the record's attributes and body. */
-function writeData(sink: ByteSink, record: ReadableLogRecord, integerKeys: IntegerKeys): void {
+function writeData(sink: ByteSink, record: ReadableLogRecord, integerKeys: IntegerKeys, entry: TypeEntry | undefined): void {
   const attributes = record.attributes as Record<string, unknown>;
   const body = record.body as unknown;
   if (!isMapBody(body)) {
     const start = sink.pos - sink.start;
     const nodes = sink.nodes;
-    const written = writeAttributes(sink, attributes, integerKeys);
+    const written = writeAttributes(sink, attributes, integerKeys, entry);
     if (written >= 0) {
       // A string body is `details`, unless an attribute wrote that key already.
       if (typeof body === 'string' && !hasText(attributes['details'])) {
@@ -181,11 +236,12 @@ function writeData(sink: ByteSink, record: ReadableLogRecord, integerKeys: Integ
  * time cannot be written as RFC 3339 (outside the years 0000–9999).
  */
 export function writeEvent(sink: ByteSink, record: ReadableLogRecord, type: string, integerKeys: IntegerKeys, now: number): void {
-  const envelope = envelopeText(record, type);
+  const entry = typeEntry(type, integerKeys);
+  const envelope = envelopeText(record, type, entry);
   writeBytes(sink, ID_START);
   writeEventId(sink, now);
   writeBytes(sink, envelope);
-  writeData(sink, record, integerKeys);
+  writeData(sink, record, integerKeys, entry);
   writeBytes(sink, CLOSE);
 }
 

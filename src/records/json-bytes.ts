@@ -1,4 +1,4 @@
-import type { ByteSink } from './event-sink.ts';
+import { type ByteSink, EventTooLargeError, MAX_NODES } from './event-sink.ts';
 
 /** Buffer's own encoders, without the argument parsing of `buffer.write(text, offset, encoding)`. */
 interface Encoders {
@@ -84,6 +84,42 @@ export function writeQuoted(sink: ByteSink, text: string): void {
   }
   buf[pos++] = 0x22;
   sink.pos = pos;
+}
+
+/**
+ * Writes `prefix` from index `from` on, then `JSON.stringify(text)`: a member of an object
+ * whose value is a string, taken from the sink's `nodes` as one value. The common case (short
+ * text that needs no escaping) checks for room once and copies both in one pass.
+ */
+export function writeMember(sink: ByteSink, prefix: Uint8Array, from: number, text: string): void {
+  if (--sink.nodes < 0) throw new EventTooLargeError(`more than ${MAX_NODES} values`);
+  const length = text.length;
+  if (length > SCAN_LIMIT) {
+    writeBytes(sink, prefix, from);
+    writeQuoted(sink, text);
+    return;
+  }
+  const end = prefix.length;
+  const room = end - from + length + 2;
+  if (sink.pos + room > sink.end) sink.grow(room);
+  const buf = sink.buf;
+  let pos = sink.pos;
+  for (let i = from; i < end; i++) buf[pos++] = prefix[i] as number;
+  const quote = pos;
+  buf[pos++] = 0x22;
+  let i = 0;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) break;
+    buf[pos++] = c;
+  }
+  if (i === length) {
+    buf[pos++] = 0x22;
+    sink.pos = pos;
+    return;
+  }
+  sink.pos = quote;
+  writeUtf8(sink, JSON.stringify(text));
 }
 
 /** Decimal digits of a non-negative integer below 2^32, written backwards from `end - 1`. */
