@@ -1,6 +1,7 @@
 import { NOWHERE, type PendingIndex } from './pending-index.ts';
 import type { PendingRecords } from './pending-records.ts';
 import { checksumMatches } from './record.ts';
+import { GROUP_LINE, groupDistance, groupHeader, groupMatches } from './record-groups.ts';
 import { SegmentRanges } from './segment-ranges.ts';
 import type { Segment, SegmentWriter } from './segment-writer.ts';
 
@@ -23,9 +24,46 @@ function flush(pending: PendingRecords, writer: SegmentWriter): SegmentWriter {
   return writer;
 }
 
-/** Whether `bytes[at, at + size)` is a whole append record whose checksum matches. */
-function intact(bytes: Buffer, at: number, size: number): boolean {
-  return bytes[at + size - 1] === NEWLINE && bytes[at + 9] === APPEND && checksumMatches(bytes.subarray(at, at + size - 1));
+/**
+ * Checks the groups that grouped records read back are in (see record-groups.ts), each group
+ * read again from its file once, and remembers the answer for this compaction.
+ */
+class GroupChecks {
+  private readonly ranges = new SegmentRanges();
+  /** `<seq>:<offset of the group line>` → whether the group is intact, and where its lines end. */
+  private readonly known = new Map<string, number>();
+
+  /** Whether the grouped record `size` bytes at `offset` of `segment`, `distance` bytes after its group line, is in an intact group. */
+  holds(segment: Segment, offset: number, size: number, distance: number): boolean {
+    const start = offset - distance;
+    const key = `${segment.seq}:${start}`;
+    let end = this.known.get(key);
+    if (end === undefined) {
+      end = this.check(segment, start);
+      this.known.set(key, end);
+    }
+    return offset + size <= end;
+  }
+
+  close(): void {
+    this.ranges.close();
+  }
+
+  /** Where the lines of the group whose line is at `start` end, or -1 when the group is not intact. */
+  private check(segment: Segment, start: number): number {
+    if (start < 0 || !this.ranges.read(segment, start, start + GROUP_LINE)) return -1;
+    const header = groupHeader(this.ranges.buffer.subarray(0, GROUP_LINE - 1));
+    if (header === undefined || !this.ranges.read(segment, start + GROUP_LINE, start + GROUP_LINE + header.length)) return -1;
+    return groupMatches(header, this.ranges.buffer.subarray(0, header.length)) ? start + GROUP_LINE + header.length : -1;
+  }
+}
+
+/** Whether `bytes[at, at + size)`, at `offset` of `segment`, is a whole append record that is intact. */
+function intact(bytes: Buffer, at: number, size: number, segment: Segment, offset: number, groups: GroupChecks): boolean {
+  if (bytes[at + size - 1] !== NEWLINE || bytes[at + 9] !== APPEND) return false;
+  const line = bytes.subarray(at, at + size - 1);
+  const distance = groupDistance(line);
+  return distance < 0 ? checksumMatches(line) : groups.holds(segment, offset, size, distance);
 }
 
 /**
@@ -43,6 +81,7 @@ function intact(bytes: Buffer, at: number, size: number): boolean {
 export function rewritePending(index: PendingIndex, writer: SegmentWriter, pending: PendingRecords): Unreadable {
   const first = writer.rotate().seq;
   const ranges = new SegmentRanges();
+  const groups = new GroupChecks();
   /** Entry, then the segment and offset its record goes to. */
   const moves: number[] = [];
   const lost: number[] = [];
@@ -72,7 +111,7 @@ export function rewritePending(index: PendingIndex, writer: SegmentWriter, pendi
       for (const entry of run) {
         const at = index.offsetAt(entry) - start;
         const size = index.sizeAt(entry);
-        if (!read || !intact(ranges.buffer, at, size)) {
+        if (!read || !intact(ranges.buffer, at, size, segment, index.offsetAt(entry), groups)) {
           reason ??= `the record at byte ${index.offsetAt(entry)} of ${segment?.path} does not match its checksum`;
           lost.push(entry);
           continue;
@@ -80,7 +119,7 @@ export function rewritePending(index: PendingIndex, writer: SegmentWriter, pendi
         if (writer.full(pending.length)) flush(pending, writer).rotate();
         const target = writer.active ?? writer.rotate();
         moves.push(entry, target.seq, target.size + pending.length);
-        pending.appendLines(ranges.buffer, at, at + size);
+        pending.appendChecked(ranges.buffer, at, at + size);
         if (pending.length >= REWRITE_CHUNK) flush(pending, writer);
       }
     }
@@ -90,6 +129,7 @@ export function rewritePending(index: PendingIndex, writer: SegmentWriter, pendi
   } finally {
     pending.clear();
     ranges.close();
+    groups.close();
   }
   writer.syncDirectory();
   for (let m = 0; m < moves.length; m += 3) {

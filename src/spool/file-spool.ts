@@ -37,7 +37,7 @@ export class FileSpool implements Spool {
   private readonly log: SpoolOptions['log'];
   private readonly lock: SpoolLock;
   private readonly writer: SegmentWriter;
-  private readonly pending = new PendingRecords();
+  private readonly pending: PendingRecords;
   /** The pending events held in memory: where their records are. */
   private readonly events: PendingEvents;
   /** Events appended behind the backlog in this turn, not written yet: start and length of each record in the pending buffer. */
@@ -56,6 +56,8 @@ export class FileSpool implements Spool {
     this.maxBytes = options.maxBytes;
     this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     this.everyEvent = options.sync === 'event';
+    // Written once per turn: the turn's records share group checksums; written one by one: each has its own.
+    this.pending = new PendingRecords(!this.everyEvent);
     this.log = options.log;
     this.lock = lock;
     this.warnings = new IoWarnings(directory, options.log);
@@ -197,7 +199,7 @@ export class FileSpool implements Spool {
         event === undefined
           ? pending.appendWritten(json, start, end, this.events.key.end, type, acceptedAt, severity)
           : pending.appendEvent(event);
-      if (!this.admit(segment, at, recordBytes)) return false;
+      if (!this.admit(segment, at, pending.lineStart, recordBytes)) return false;
     } catch (error) {
       // In `event` mode the failed write took the whole buffer; otherwise only this record goes.
       if (this.everyEvent) pending.clear();
@@ -221,16 +223,17 @@ export class FileSpool implements Spool {
   }
 
   /**
-   * Takes the record just encoded at `start` of the pending buffer (for the event whose id is
-   * in the events' key), or refuses it for the size limit. It goes to the active segment `segment`,
-   * at its current size plus `start`: segments are started only once what is pending is written.
+   * Takes the record just encoded at `line` of the pending buffer (for the event whose id is
+   * in the events' key), or refuses it for the size limit (forgetting what was encoded from
+   * `start` on). It goes to the active segment `segment`, at its current size plus `line`:
+   * segments are started only once what is pending is written.
    */
-  private admit(segment: Segment, start: number, recordBytes: number): boolean {
+  private admit(segment: Segment, start: number, line: number, recordBytes: number): boolean {
     if (this.bytes() + recordBytes > this.maxBytes) {
       this.pending.truncate(start);
       return false;
     }
-    const offset = segment.size + start;
+    const offset = segment.size + line;
     if (this.everyEvent) {
       this.writer.write(this.pending.bytes());
       this.pending.clear();
@@ -242,7 +245,7 @@ export class FileSpool implements Spool {
       this.ticket = this.events.add(segment, offset, recordBytes);
     } else {
       this.feed.behind(recordBytes);
-      if (!this.everyEvent) this.behind.push(start, recordBytes);
+      if (!this.everyEvent) this.behind.push(line, recordBytes);
     }
     return true;
   }

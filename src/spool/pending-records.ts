@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { WebhookEvent } from '../records/event.ts';
 import { type ChecksumBuffer, checksumBuffer } from './checksum-buffer.ts';
+import { plainHeader, writeInteger, writeNumber, writePadded, writeQuoted } from './record-fields.ts';
+import { DASH, GROUP_BYTES, GROUP_LINE, sealGroup, writeGroupedPrefix, writeHex } from './record-groups.ts';
 
 const TAB = 0x09;
 const NEWLINE = 0x0a;
@@ -18,80 +20,14 @@ const ACK_CHUNK = 1000;
 /** `<crc32, 8 hex digits>\t` before every body. */
 const PREFIX = 9;
 const DIGITS = /^\d+$/;
-/** Type names written into the header as they are (no JSON escaping needed). */
-const PLAIN_TYPE = /^[a-z0-9.-]*$/;
 const INITIAL_CAPACITY = 64 * 1024;
 /** A buffer grown past this (by one large record, or a burst) is given back once it is written. */
 const KEEP_CAPACITY = 16 * 1024 * 1024;
-/** ASCII codes of the lower-case hex digits. */
-const HEX = Buffer.from('0123456789abcdef', 'latin1');
-
-/** `A\t[id,acceptedAt,severity,type,bytes]\t`, without JSON.stringify when every field is plain (ASCII); undefined otherwise. */
-function plainHeader(event: WebhookEvent): string | undefined {
-  const { id, type, acceptedAt, severity } = event;
-  if (!DIGITS.test(id) || !PLAIN_TYPE.test(type)) return undefined;
-  if (!Number.isFinite(acceptedAt) || !Number.isFinite(severity)) return undefined;
-  return `A\t["${id}",${acceptedAt},${severity},"${type}",${event.json.length}]\t`;
-}
-
-/** Writes `value`, an integer from 0 to 2^31 - 1, in decimal at `at`; returns where it ended. */
-function writeInteger(buffer: Buffer, at: number, value: number): number {
-  let end = at + 1;
-  for (let power = 10; power <= value; power *= 10) end++;
-  let n = value | 0;
-  for (let i = end - 1; i >= at; i--) {
-    const next = (n / 10) | 0;
-    buffer[i] = 0x30 + n - next * 10;
-    n = next;
-  }
-  return end;
-}
-
-/**
- * Writes `value` as `JSON.stringify` does into `buffer` at `at` (room for {@link NUMBER_CHARS}
- * checked by the caller); returns where it ended. Safe integers are written digit by digit, in
- * 32-bit arithmetic.
- */
-function writeNumber(buffer: Buffer, at: number, value: number): number {
-  if (value >= 0 && value <= 0x7fff_ffff && Math.floor(value) === value) return writeInteger(buffer, at, value);
-  if (!Number.isSafeInteger(value) || value < 0) return at + buffer.write(Number.isFinite(value) ? String(value) : 'null', at, 'latin1');
-  // Below 2^53: at most 7 digits before the last 9.
-  const high = Math.floor(value / 1e9);
-  return writePadded(buffer, writeInteger(buffer, at, high), value - high * 1e9, 9);
-}
-
-/** Writes `value`, an integer from 0 to 10^digits - 1, as exactly `digits` decimal digits (leading zeros) at `at`. */
-function writePadded(buffer: Buffer, at: number, value: number, digits: number): number {
-  let n = value | 0;
-  for (let i = at + digits - 1; i >= at; i--) {
-    const next = (n / 10) | 0;
-    buffer[i] = 0x30 + n - next * 10;
-    n = next;
-  }
-  return at + digits;
-}
-
-/**
- * Writes `JSON.stringify(text)` as UTF-8 at `at` (room for 6 bytes a char checked by the
- * caller); returns where it ended. Printable ASCII without `"` or `\` (every type name of the
- * catalog) is copied char by char.
- */
-function writeQuoted(buffer: Buffer, at: number, text: string): number {
-  let end = at;
-  buffer[end++] = QUOTE;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) return at + buffer.write(JSON.stringify(text), at, 'utf8');
-    buffer[end++] = c;
-  }
-  buffer[end++] = QUOTE;
-  return end;
-}
 
 /**
  * Records encoded and not yet written: one buffer, reused and grown as needed, that the spool
- * writes with one system call. Each record is a line `<crc32 of body, 8 hex digits>\t<body>\n`
- * (see docs/spool.md).
+ * writes with one system call. Each record is a line `<crc32 of body, 8 hex digits>\t<body>\n`,
+ * or, when `grouped`, a line of a group under one checksum (record-groups.ts; docs/spool.md).
  */
 export class PendingRecords {
   private space: ChecksumBuffer = checksumBuffer(INITIAL_CAPACITY);
@@ -99,26 +35,44 @@ export class PendingRecords {
   private buffer: Buffer = this.space.bytes;
   /** Bytes encoded so far. */
   length = 0;
+  /** Where the line encoded last starts (after the group line it may have opened). */
+  lineStart = 0;
+  private readonly grouped: boolean;
+  /** Where the open group's line starts; -1 when no group is open. */
+  private groupStart = -1;
+  /** Whether {@link beginAcks} opened the group its line is in. */
+  private ackOpenedGroup = false;
+
+  constructor(grouped = false) {
+    this.grouped = grouped;
+  }
   /** The ack line being encoded: where it starts, where its next id goes, how many it names. */
   private ackStart = 0;
   private ackAt = 0;
   private ackCount = 0;
 
-  /** The encoded bytes (a view of the buffer, valid until the next append). */
+  /** The encoded bytes, the open group closed (a view of the buffer, valid until the next append). */
   bytes(): Buffer {
+    this.closeGroup();
     return this.buffer.subarray(0, this.length);
   }
 
   /** Forgets everything encoded, keeping the buffer unless one large record grew it. */
   clear(): void {
     this.length = 0;
+    this.groupStart = -1;
     if (this.buffer.length <= KEEP_CAPACITY) return;
     this.space = checksumBuffer(INITIAL_CAPACITY);
     this.buffer = this.space.bytes;
   }
 
-  /** Forgets the records encoded after `length` (one refused for the size limit). */
+  /** Forgets the records encoded after `length` (one refused for the size limit), and a group left without lines. */
   truncate(length: number): void {
+    if (this.groupStart >= 0 && length <= this.groupStart + GROUP_LINE) {
+      this.length = Math.min(length, this.groupStart);
+      this.groupStart = -1;
+      return;
+    }
     this.length = length;
   }
 
@@ -135,7 +89,7 @@ export class PendingRecords {
       return this.appendBody(`A\t${JSON.stringify(header)}`);
     }
     const header = plainHeader(event) ?? `A\t${JSON.stringify([event.id, event.acceptedAt, event.severity, event.type, json.length])}\t`;
-    const start = this.length;
+    const start = this.beginLine();
     const bodyStart = start + PREFIX;
     const headerBytes = Buffer.byteLength(header);
     this.reserve(bodyStart + headerBytes + json.length + 1);
@@ -151,7 +105,7 @@ export class PendingRecords {
    * the header is written byte by byte: the same bytes as {@link appendEvent} writes.
    */
   appendWritten(json: Buffer, start: number, end: number, idEnd: number, type: string, acceptedAt: number, severity: number): number {
-    const record = this.length;
+    const record = this.beginLine();
     const length = end - start;
     this.reserve(record + PREFIX + 24 + (idEnd - start) + 3 * NUMBER_CHARS + 6 * type.length + length);
     const buffer = this.buffer;
@@ -176,10 +130,17 @@ export class PendingRecords {
     return this.seal(record, at);
   }
 
-  /** Copies whole records (lines, their newlines included) verbatim. */
-  appendLines(source: Buffer, start: number, end: number): void {
-    this.reserve(this.length + end - start);
-    this.length += source.copy(this.buffer, this.length, start, end);
+  /**
+   * Copies the record line `source[start, end)` (its newline included) as a line with a
+   * checksum of its own: verbatim when it has one, else (a grouped line) its body under a new
+   * checksum.
+   */
+  appendChecked(source: Buffer, start: number, end: number): void {
+    const at = this.length;
+    this.reserve(at + end - start);
+    const length = source.copy(this.buffer, at, start, end);
+    if (source[start] === DASH) writeHex(this.buffer, at, this.space.crc(at + PREFIX, at + length - 1), 8);
+    this.length = at + length;
   }
 
   /** The record encoded at `start`, `length` bytes, without its newline (a view, valid until the next append). */
@@ -193,7 +154,9 @@ export class PendingRecords {
    * (a line that names no id is not written).
    */
   beginAcks(): void {
-    const start = this.length;
+    const open = this.groupStart;
+    const start = this.beginLine();
+    this.ackOpenedGroup = this.groupStart !== open;
     this.reserve(start + PREFIX + 3);
     this.buffer[start + PREFIX] = 0x4b;
     this.buffer[start + PREFIX + 1] = TAB;
@@ -235,7 +198,12 @@ export class PendingRecords {
 
   /** Ends the ack line begun with {@link beginAcks}. */
   endAcks(): void {
-    if (this.ackCount === 0) return;
+    if (this.ackCount === 0) {
+      // Nothing to acknowledge: the group this line opened goes too.
+      if (this.ackOpenedGroup) this.truncate(this.ackStart - GROUP_LINE);
+      this.ackOpenedGroup = false;
+      return;
+    }
     this.buffer[this.ackAt] = CLOSE;
     this.seal(this.ackStart, this.ackAt + 1);
     this.ackCount = 0;
@@ -248,13 +216,13 @@ export class PendingRecords {
     this.endAcks();
   }
 
-  /** Encodes `C\t<seq>`: every segment numbered below `seq` holds nothing that is still needed. */
+  /** Encodes `C\t<seq>`, with a checksum of its own: every segment numbered below `seq` holds nothing that is still needed. */
   appendSupersedes(seq: number): number {
-    return this.appendBody(`C\t${seq}`);
+    this.closeGroup();
+    return this.appendBody(`C\t${seq}`, this.length);
   }
 
-  private appendBody(body: string): number {
-    const start = this.length;
+  private appendBody(body: string, start = this.beginLine()): number {
     const bodyStart = start + PREFIX;
     const size = Buffer.byteLength(body);
     this.reserve(bodyStart + size + 1);
@@ -262,12 +230,42 @@ export class PendingRecords {
     return this.seal(start, bodyStart + written);
   }
 
-  /** Writes the checksum of the body `[start + 9, end)` and the newline; returns the record's length. */
+  /**
+   * Where the next line starts. When grouped, a group is opened first if none is, or if the open
+   * one is full (that one is closed).
+   */
+  private beginLine(): number {
+    if (this.grouped && (this.groupStart < 0 || this.length - this.groupStart >= GROUP_BYTES)) {
+      this.closeGroup();
+      this.reserve(this.length + GROUP_LINE);
+      this.groupStart = this.length;
+      this.length += GROUP_LINE;
+    }
+    this.lineStart = this.length;
+    return this.length;
+  }
+
+  /** Writes the line of the open group, now that its lines are known; a group without lines is dropped. */
+  private closeGroup(): void {
+    const start = this.groupStart;
+    if (start < 0) return;
+    this.groupStart = -1;
+    if (this.length === start + GROUP_LINE) this.length = start;
+    else sealGroup(this.buffer, start, this.length);
+  }
+
+  /**
+   * Writes the prefix of the line of body `[start + 9, end)`: its checksum, or, in a group, the
+   * distance back to the group's line; then its newline. Returns the line's length.
+   */
   private seal(start: number, end: number): number {
     const buffer = this.buffer;
-    const crc = this.space.crc(start + PREFIX, end);
-    for (let i = 0; i < 8; i++) buffer[start + i] = HEX[(crc >>> (28 - 4 * i)) & 0xf] as number;
-    buffer[start + 8] = TAB;
+    if (this.groupStart >= 0 && start > this.groupStart) {
+      writeGroupedPrefix(buffer, start, this.groupStart);
+    } else {
+      writeHex(buffer, start, this.space.crc(start + PREFIX, end), 8);
+      buffer[start + 8] = TAB;
+    }
     buffer[end] = NEWLINE;
     this.length = end + 1;
     return this.length - start;

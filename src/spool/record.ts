@@ -15,7 +15,7 @@ const QUOTE = 0x22;
 const CRC_HEX = /^[0-9a-f]{8}$/;
 const SEQ = /^\d{1,15}$/;
 
-/** Whether the line's checksum matches its body (`<crc32, 8 hex digits>\t<body>`). */
+/** Whether the line's own checksum matches its body (`<crc32, 8 hex digits>\t<body>`); a grouped line (see record-groups.ts) has none. */
 export function checksumMatches(bytes: Buffer): boolean {
   if (bytes.length < 11 || bytes[8] !== TAB) return false;
   const crc = bytes.toString('latin1', 0, 8);
@@ -38,7 +38,7 @@ export function appendId(bytes: Buffer): string | undefined {
     while (end < bytes.length && (bytes[end] as number) >= 0x30 && (bytes[end] as number) <= 0x39) end++;
     if (end > start && bytes[end] === QUOTE) return bytes.toString('latin1', start, end);
   }
-  const record = decodeRecord(bytes);
+  const record = decodeBody(bytes);
   return record?.kind === 'append' ? record.event.id : undefined;
 }
 
@@ -58,7 +58,15 @@ function toEvent(header: unknown, raw: string | undefined): WebhookEvent | undef
  * line is not a record (a torn write or corruption).
  */
 export function decodeRecord(bytes: Buffer): SpoolRecord | undefined {
-  if (!checksumMatches(bytes)) return undefined;
+  return checksumMatches(bytes) ? decodeBody(bytes) : undefined;
+}
+
+/**
+ * Reads one line whose integrity is known otherwise (its group's checksum matched, or it never
+ * left memory): its body only; `undefined` when the line is not a record.
+ */
+export function decodeBody(bytes: Buffer): SpoolRecord | undefined {
+  if (bytes.length < 11 || bytes[8] !== TAB) return undefined;
   const text = bytes.toString('utf8', 9);
   if (text[1] !== '\t') return undefined;
   try {

@@ -1,8 +1,9 @@
 import type { WebhookEvent } from '../records/event.ts';
 import type { PendingEvents } from './pending-events.ts';
 import type { PendingRecords } from './pending-records.ts';
-import { decodeRecord } from './record.ts';
-import { SegmentReader } from './segment-reader.ts';
+import { checksumMatches, decodeBody } from './record.ts';
+import { GROUP_LINE, groupDistance, groupHeader, groupMatches } from './record-groups.ts';
+import { type ReadLine, SegmentReader } from './segment-reader.ts';
 import type { Segment } from './segment-writer.ts';
 import type { SpoolContents } from './segments.ts';
 
@@ -33,6 +34,11 @@ export class RecoveryFeed {
   /** Appended behind the backlog but never written (the write failed): handed out last. */
   private readonly stranded: Recovered[] = [];
   private peeked: Recovered | undefined;
+  /** The group being read (see record-groups.ts): its segment, where its line starts and its lines end, and whether its checksum matched. */
+  private groupSeq = -1;
+  private groupStart = -1;
+  private groupEnd = -1;
+  private groupIntact = false;
 
   constructor(segments: readonly Segment[], contents: SpoolContents, selects: ((event: WebhookEvent) => boolean) | undefined) {
     this.reader = new SegmentReader(segments);
@@ -60,7 +66,8 @@ export class RecoveryFeed {
   strand(pending: PendingRecords, records: readonly number[]): void {
     for (let i = 0; i < records.length; i += 2) {
       const recordBytes = records[i + 1] as number;
-      const record = decodeRecord(pending.record(records[i] as number, recordBytes));
+      // Never written, so never damaged: only its body is read.
+      const record = decodeBody(pending.record(records[i] as number, recordBytes));
       if (record?.kind === 'append') this.stranded.push({ event: record.event, segment: undefined, offset: 0, recordBytes });
     }
   }
@@ -105,8 +112,13 @@ export class RecoveryFeed {
 
   private read(): Recovered | undefined {
     for (let next = this.reader.next(); next !== undefined; next = this.reader.next()) {
+      if (next.line[9] === 0x47) {
+        // Reading the group's lines ahead may move the buffer that `next.line` views.
+        this.readGroup(next);
+        continue;
+      }
       if (next.line[9] !== 0x41) continue; // only append records matter here; acks were read at open
-      const record = decodeRecord(next.line);
+      const record = this.intact(next) ? decodeBody(next.line) : undefined;
       if (record?.kind !== 'append' || this.acked.has(record.event.id)) continue;
       const recordBytes = next.line.length + 1;
       if (this.selects !== undefined && !this.selects(record.event)) {
@@ -119,5 +131,27 @@ export class RecoveryFeed {
       return { event: record.event, segment: next.segment, offset: next.offset, recordBytes };
     }
     return this.stranded.shift();
+  }
+
+  /** A group line: its checksum is checked against the lines that follow it, before any of them is read. */
+  private readGroup(next: ReadLine): void {
+    const header = groupHeader(next.line);
+    this.groupSeq = next.segment.seq;
+    this.groupStart = next.offset;
+    this.groupEnd = next.offset + GROUP_LINE + (header?.length ?? 0);
+    const lines = header === undefined ? undefined : this.reader.following(header.length);
+    this.groupIntact = header !== undefined && lines !== undefined && groupMatches(header, lines);
+  }
+
+  /** Whether a line is intact: by its own checksum, or, for a grouped line, by its group's. */
+  private intact(next: ReadLine): boolean {
+    const distance = groupDistance(next.line);
+    if (distance < 0) return checksumMatches(next.line);
+    return (
+      this.groupIntact &&
+      this.groupSeq === next.segment.seq &&
+      next.offset - distance === this.groupStart &&
+      next.offset + next.line.length < this.groupEnd
+    );
   }
 }

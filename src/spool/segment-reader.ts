@@ -65,6 +65,20 @@ export class SegmentReader {
     }
   }
 
+  /**
+   * The `length` bytes that follow the line {@link next} returned last, left unread (a view,
+   * valid until the next call); undefined when the file holds fewer now. The view of that line
+   * may change meanwhile.
+   */
+  following(length: number): Buffer | undefined {
+    const segment = this.current;
+    if (segment === undefined) return undefined;
+    while (this.end - this.start < length) {
+      if (!this.fill(segment)) return undefined;
+    }
+    return this.buffer.subarray(this.start, this.start + length);
+  }
+
   /** Stops reading and lets the buffer go. */
   close(): void {
     this.closeFile();

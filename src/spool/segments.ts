@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { appendId, checksumMatches, decodeRecord, kindOf } from './record.ts';
+import { appendId, checksumMatches, decodeBody, kindOf } from './record.ts';
+import { GROUP_LINE, groupDistance, groupHeader, groupMatches } from './record-groups.ts';
 
 const SEGMENT_NAME = /^segment-(\d{12})\.log$/;
 
@@ -53,12 +54,41 @@ interface Tally {
   supersededBelow: number;
 }
 
+/**
+ * The groups of `content` whose checksum matches (see record-groups.ts): where each one's line
+ * starts → where its lines end.
+ */
+function intactGroups(content: Buffer, bounds: readonly number[]): Map<number, number> {
+  const groups = new Map<number, number>();
+  for (let i = 0; i < bounds.length; i += 2) {
+    const start = bounds[i] as number;
+    if (content[start + 9] !== 0x47) continue;
+    const header = groupHeader(content.subarray(start, bounds[i + 1] as number));
+    const from = start + GROUP_LINE;
+    if (header !== undefined && groupMatches(header, content.subarray(from, Math.min(content.length, from + header.length)))) {
+      groups.set(start, from + header.length);
+    }
+  }
+  return groups;
+}
+
+/** Whether the line at `start` is intact: by its own checksum, or, for a grouped line, by its group's. */
+function lineIntact(line: Buffer, start: number, groups: ReadonlyMap<number, number>): boolean {
+  const distance = groupDistance(line);
+  if (distance < 0) return checksumMatches(line);
+  const end = groups.get(start - distance);
+  return end !== undefined && start + line.length < end;
+}
+
 /** Reads one segment's lines newest first, so that every acknowledgement is seen before the append it names. */
 function scanSegment(content: Buffer, acked: Set<string>, tally: Tally): void {
   const bounds = lineBounds(content);
+  const groups = intactGroups(content, bounds);
   for (let i = bounds.length - 2; i >= 0; i -= 2) {
-    const line = content.subarray(bounds[i] as number, bounds[i + 1] as number);
-    const kind = checksumMatches(line) ? kindOf(line) : '';
+    const start = bounds[i] as number;
+    const line = content.subarray(start, bounds[i + 1] as number);
+    const kind = lineIntact(line, start, groups) ? kindOf(line) : '';
+    if (kind === 'G') continue;
     if (kind === 'A') {
       const id = appendId(line);
       if (id === undefined) {
@@ -69,7 +99,7 @@ function scanSegment(content: Buffer, acked: Set<string>, tally: Tally): void {
       }
       continue;
     }
-    const record = kind === '' ? undefined : decodeRecord(line);
+    const record = kind === '' ? undefined : decodeBody(line);
     if (record?.kind === 'ack') {
       for (const id of record.ids) acked.add(id);
     } else if (record?.kind === 'supersedes') {

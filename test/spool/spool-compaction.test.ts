@@ -80,8 +80,11 @@ describe('spool compaction', () => {
     const dir = tempDir(t);
     const { spool, warnings } = open(t, dir, { segmentBytes });
     const [damaged, intact] = [event(0, '"n":"damaged"'), event(1, '"n":"intact"')];
-    for (const e of [damaged, intact]) assert.equal(spool.append(e), true);
-    spool.commit();
+    // Written in turns of their own, so that each is in a group of its own.
+    for (const e of [damaged, intact]) {
+      assert.equal(spool.append(e), true);
+      spool.commit();
+    }
     corrupt(dir, '"damaged"');
 
     churn(spool, dir, 2, 2000);

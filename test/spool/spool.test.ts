@@ -17,6 +17,15 @@ function diskBytes(dir: string): number {
   return segmentFiles(dir).reduce((sum, path) => sum + statSync(path).size, 0);
 }
 
+/** Replaces `from` with `to` (of the same length) in the one segment file of `dir`. */
+function corruptSegment(dir: string, from: string, to: string): void {
+  const [segment] = segmentFiles(dir);
+  assert.ok(segment !== undefined);
+  const text = readFileSync(segment, 'utf8');
+  assert.ok(text.includes(from), `the segment holds ${from}`);
+  writeFileSync(segment, text.replace(from, to));
+}
+
 function appendAll(spool: Spool, list: readonly WebhookEvent[]): void {
   for (const e of list) assert.equal(spool.append(e), true, `append ${e.id}`);
 }
@@ -176,7 +185,9 @@ describe('spool', () => {
   it('skips a torn last record, counts it at every start while its segment is kept, and keeps appending', (t) => {
     const dir = tempDir(t);
     const first = open(t, dir);
-    appendAll(first.spool, events(0, 3));
+    appendAll(first.spool, events(0, 2));
+    first.spool.commit();
+    appendAll(first.spool, [event(2)]);
     first.spool.close();
     const [segment] = segmentFiles(dir);
     assert.ok(segment !== undefined);
@@ -198,19 +209,45 @@ describe('spool', () => {
   it('skips a record whose checksum does not match its content', (t) => {
     const dir = tempDir(t);
     const first = open(t, dir);
-    appendAll(first.spool, events(0, 3));
+    // Each written on its own, so each is checked on its own.
+    for (const e of events(0, 3)) {
+      appendAll(first.spool, [e]);
+      first.spool.commit();
+    }
     first.spool.close();
-    const [segment] = segmentFiles(dir);
-    assert.ok(segment !== undefined);
-    const text = readFileSync(segment, 'utf8');
-    const corrupted = text.replace('"n":1}', '"n":7}');
-    assert.notEqual(corrupted, text);
-    writeFileSync(segment, corrupted);
+    corruptSegment(dir, '"n":1}', '"n":7}');
 
     const second = open(t, dir);
     assert.deepEqual(second.spool.recovered, [event(0), event(2)]);
     assert.equal(second.spool.stats().tornRecords, 1);
     assert.equal(second.spool.append(event(3)), true);
+  });
+
+  it('counts every record of a group written in one turn as damaged when one byte of it is, and recovers the other groups', (t) => {
+    const dir = tempDir(t);
+    const first = open(t, dir);
+    appendAll(first.spool, events(0, 3));
+    first.spool.commit();
+    appendAll(first.spool, events(3, 6));
+    first.spool.close();
+    corruptSegment(dir, '"n":1}', '"n":7}');
+
+    const second = open(t, dir);
+    assert.deepEqual(second.spool.recovered, events(3, 6));
+    assert.equal(second.spool.stats().tornRecords, 3);
+    assert.match(second.warnings[0] as string, /skipped 3 damaged record/);
+  });
+
+  it('with spool-sync "event", gives every record a checksum of its own: a damaged one costs only itself', (t) => {
+    const dir = tempDir(t);
+    const first = open(t, dir, { sync: 'event' });
+    appendAll(first.spool, events(0, 3));
+    first.spool.close();
+    corruptSegment(dir, '"n":1}', '"n":7}');
+
+    const second = open(t, dir);
+    assert.deepEqual(second.spool.recovered, [event(0), event(2)]);
+    assert.equal(second.spool.stats().tornRecords, 1);
   });
 
   it('refuses appends beyond maxBytes until acknowledgements free space', (t) => {
