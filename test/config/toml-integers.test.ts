@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WebhookConfigError } from '../../src/config/errors.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
-
-const toml = (line: string): string => ['[webhook."ops"]', 'url = "https://hooks.example.org/x"', 'events = ["*"]', line].join('\n');
+import { webhookToml } from '../helpers/config-files.ts';
 
 /** Every integer key of a webhook table: TOML key, option name, a value it accepts, and its least value. */
 const KEYS = [
@@ -15,14 +14,14 @@ const KEYS = [
 ] as const;
 
 function parsedOption(line: string, option: string): unknown {
-  const [webhook] = parseWebhookConfig(toml(line));
+  const [webhook] = parseWebhookConfig(webhookToml(line));
   assert.ok(webhook);
   return (webhook as unknown as Record<string, unknown>)[option];
 }
 
 function refuses(line: string, message: string): void {
   assert.throws(
-    () => parseWebhookConfig(toml(line)),
+    () => parseWebhookConfig(webhookToml(line)),
     (error: unknown) => error instanceof WebhookConfigError && error.message === message,
     line,
   );
@@ -66,7 +65,7 @@ describe('TOML integers given as strings, read as Stalwart reads them', () => {
   });
 
   it('an integer key from a macro reads its digits as the same string would be read', () => {
-    const [webhook] = parseWebhookConfig(toml('max-queue-bytes = "%{env:QUEUE}%"'), { env: { QUEUE: '1234567890123456' } });
+    const [webhook] = parseWebhookConfig(webhookToml('max-queue-bytes = "%{env:QUEUE}%"'), { env: { QUEUE: '1234567890123456' } });
     assert.equal(webhook?.maxQueueBytes, 1_234_567_890_123_456);
     assert.equal(parsedOption('max-queue-bytes = "1234567890123456"', 'maxQueueBytes'), 1_234_567_890_123_456);
   });
