@@ -6,24 +6,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type LogRecord, SeverityNumber } from '@opentelemetry/api';
+import { mulberry32 } from '../src/cli/mulberry32.ts';
 
 /** Signature key of the benchmark webhooks (signing is part of what is measured). */
 export const BENCH_SIGNATURE_KEY = 'bench-signature-key';
 
 /** What the benchmark webhooks select: every type of {@link SELECTED_TYPES}, none of {@link FILTERED_TYPES}. */
 export const BENCH_EVENTS: readonly string[] = ['auth.*', 'message-ingest.*', 'smtp.*', 'delivery.*'];
-
-/** A deterministic 32-bit PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 type Attributes = Record<string, string | number | boolean>;
@@ -173,7 +162,7 @@ const FILTERED_TYPES: readonly Template[] = [
 ];
 
 function generate(templates: readonly Template[], count: number, seed: number): LogRecord[] {
-  const r = prng(seed);
+  const r = mulberry32(seed);
   const total = templates.reduce((sum, t) => sum + t.weight, 0);
   const records: LogRecord[] = new Array(count);
   for (let i = 0; i < count; i++) {

@@ -1,17 +1,6 @@
 import type { LogRecord } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api';
-
-/** A small deterministic PRNG (mulberry32), so every demo run tells the same story. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './mulberry32.ts';
 
 const ACCOUNTS = ['jane', 'omar', 'li.wei', 'sara', 'postmaster'];
 const DOMAINS = ['example.org', 'mail.example.net', 'corp.example.com'];
@@ -22,7 +11,7 @@ const DOMAINS = ['example.org', 'mail.example.net', 'corp.example.com'];
  * session chatter, IMAP, and plain log lines without an event name).
  */
 export function mailServerWave(wave: number, size: number): LogRecord[] {
-  const next = random(0x5eed + wave);
+  const next = mulberry32(0x5eed + wave);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const ip = (): string => `203.0.113.${1 + Math.floor(next() * 250)}`;
   const span = (): string => String(BigInt(Math.floor(next() * 2 ** 52)) * 4099n + 7n);

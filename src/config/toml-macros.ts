@@ -16,9 +16,6 @@ export interface TomlExpansion {
   readonly empty: ReadonlySet<string>;
 }
 
-/** Keys whose values are integers: from a macro they are text, read as Stalwart reads them (booleans: see toml-booleans.ts). */
-const INTEGER_KEYS = new Set(['max-batch-events', 'max-batch-bytes', 'max-queue-events', 'max-queue-bytes', 'spool-max-bytes']);
-
 function isTable(value: unknown): value is Tree {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
@@ -29,13 +26,6 @@ function optionOf(path: readonly (string | number)[]): string {
   const [first = '', second] = path;
   const option = camel(String(first));
   return option === 'auth' && typeof second === 'string' ? `auth.${camel(second)}` : option;
-}
-
-/** A macro's text as Stalwart would read it for an integer key. */
-function typed(key: string | number | undefined, text: string): unknown {
-  if (typeof key !== 'string') return text;
-  if (INTEGER_KEYS.has(key) && /^\d{1,15}$/.test(text)) return Number(text);
-  return text;
 }
 
 /**
@@ -84,7 +74,7 @@ export function expandTomlMacros(root: Tree, source: string, env: Environment): 
       literalPrefix: expanded.secret[0]?.[0] ?? expanded.text.length,
     });
     sources.set(id, list);
-    return path.length === 1 ? typed(path[0], expanded.text) : expanded.text;
+    return expanded.text;
   };
 
   const expandedWebhooks = Object.fromEntries(

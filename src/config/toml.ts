@@ -7,6 +7,7 @@ import { resolve, resolveWebhookOptions } from './resolve-options.ts';
 import { DURATIONS } from './resolve-values.ts';
 import { TLS_TOML_KEYS } from './tls-options.ts';
 import { stalwartBoolean, TOML_BOOLEAN_KEYS } from './toml-booleans.ts';
+import { stalwartInteger, TOML_INTEGER_KEYS } from './toml-integers.ts';
 import { indexKeyLines } from './toml-lines.ts';
 
 /** TOML keys of a webhook table → option names. */
@@ -88,7 +89,7 @@ export function parseToml(toml: string): Readonly<Record<string, unknown>> {
   }
 }
 
-/** Maps a webhook table onto option names; numeric durations become `*Millis`, `"true"`/`"false"` booleans. */
+/** Maps a webhook table onto option names; numeric durations become `*Millis`, `"true"`/`"false"` booleans, digit strings of integer keys numbers. */
 export function fromTable(table: Input, id: string, at: (path: readonly string[]) => Place): Record<string, unknown> {
   const options: Record<string, unknown> = { id };
   for (const [key, value] of Object.entries(table)) {
@@ -97,6 +98,7 @@ export function fromTable(table: Input, id: string, at: (path: readonly string[]
     const duration = DURATIONS.find(([text]) => text === option);
     if (duration !== undefined && (typeof value === 'number' || typeof value === 'bigint')) options[duration[1]] = Number(value);
     else if (TOML_BOOLEAN_KEYS.has(key)) options[option] = stalwartBoolean(value);
+    else if (TOML_INTEGER_KEYS.has(key)) options[option] = stalwartInteger(value);
     else options[option] = isRecord(value) ? { ...value } : value;
     if (option === 'tls' && isRecord(value)) options[option] = fromTlsTable(value, at);
     if (option === 'auth' && isRecord(value)) {

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { type SegmentFile, segmentPath } from './segments.ts';
 
 /** A segment file of the spool, as far as the bookkeeping of pending events goes. */
@@ -26,6 +26,8 @@ export class SegmentWriter {
   diskBytes = 0;
   /** A new segment was started since the spool last looked. */
   rotated = false;
+  /** Writes bytes of an open file, as `writeSync` does (the default); tests replace it to make writes fail. */
+  writeFile: (fd: number, buffer: Buffer, offset: number, length: number) => number = writeSync;
   private fd: number | undefined;
   private nextSeq: number;
   private readonly directory: string;
@@ -82,17 +84,22 @@ export class SegmentWriter {
     return segment;
   }
 
-  /** Appends whole lines to the active segment. A failed write leaves a torn line there and closes it: later lines go to a new one. */
+  /**
+   * Appends whole lines to the active segment. A failed write closes it (later lines go to a new
+   * one) after cutting off what part of `data` it wrote, so that none of those lines is in a file;
+   * if that fails too, it stays there, a torn line at the end.
+   */
   write(data: Buffer): void {
     const segment = this.active ?? this.rotate();
     let offset = 0;
     try {
       while (offset < data.length) {
-        const written = writeSync(this.fd as number, data, offset, data.length - offset);
+        const written = this.writeFile(this.fd as number, data, offset, data.length - offset);
         if (written <= 0) throw new Error('the file system accepted no bytes');
         offset += written;
       }
     } catch (error) {
+      if (offset > 0 && this.cut(segment.size)) offset = 0;
       this.closeActive();
       throw error;
     } finally {
@@ -108,6 +115,17 @@ export class SegmentWriter {
       fsyncSync(this.fd);
     } catch (error) {
       this.debug(`spool ${this.directory}: fsync failed: ${message(error)}`);
+    }
+  }
+
+  /** Cuts the active segment's file back to `size` bytes; false when that failed (only noted). */
+  private cut(size: number): boolean {
+    try {
+      ftruncateSync(this.fd as number, size);
+      return true;
+    } catch (error) {
+      this.debug(`spool ${this.directory}: cutting off a failed write failed: ${message(error)}`);
+      return false;
     }
   }
 

@@ -4,9 +4,7 @@ import { WebhookConfigError } from '../../src/config/errors.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
 import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
-
-const base: WebhookOptions = { id: 'ops', url: 'https://hooks.example.org/x', events: ['*'] };
-const toml = (line: string): string => ['[webhook."ops"]', 'url = "https://hooks.example.org/x"', 'events = ["*"]', line].join('\n');
+import { base, webhookToml } from '../helpers/config-files.ts';
 
 describe('deliver-on-exit', () => {
   it('is on by default', () => {
@@ -15,14 +13,14 @@ describe('deliver-on-exit', () => {
 
   it('is turned off by the code option deliverOnExit and the TOML key deliver-on-exit', () => {
     assert.equal(resolveWebhookOptions({ ...base, deliverOnExit: false }).deliverOnExit, false);
-    const [parsed] = parseWebhookConfig(toml('deliver-on-exit = false'));
+    const [parsed] = parseWebhookConfig(webhookToml('deliver-on-exit = false'));
     assert.equal(parsed?.deliverOnExit, false);
     assert.equal(resolveWebhookOptions(parsed as WebhookOptions).deliverOnExit, false);
   });
 
   it('that is not a boolean is an error naming the key, the value and the line', () => {
     assert.throws(
-      () => parseWebhookConfig(toml('deliver-on-exit = "no"')),
+      () => parseWebhookConfig(webhookToml('deliver-on-exit = "no"')),
       (error: unknown) =>
         error instanceof WebhookConfigError &&
         error.code === 'ERR_WEBHOOK_INVALID_TYPE' &&

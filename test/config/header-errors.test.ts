@@ -4,6 +4,7 @@ import { WebhookConfigError } from '../../src/config/errors.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
 import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
+import { webhookToml } from '../helpers/config-files.ts';
 
 const SECRET = 'S3CR3T-value';
 
@@ -21,13 +22,10 @@ function message(run: () => unknown): string {
 const withHeaders = (headers: unknown): WebhookOptions =>
   ({ id: 'ops', url: 'https://hooks.example.org/x', events: ['*'], headers }) as WebhookOptions;
 
-const tomlWithHeaders = (headers: string): string =>
-  ['[webhook."ops"]', 'url = "https://hooks.example.org/x"', 'events = ["*"]', `headers = ${headers}`].join('\n');
-
 describe('a rejected header is named by index or name, its value never shown', () => {
   it('TOML: a line without a colon holding a token', () => {
     assert.equal(
-      message(() => parseWebhookConfig(tomlWithHeaders(`["X-Team: mail", "Bearer ${SECRET}"]`))),
+      message(() => parseWebhookConfig(webhookToml(`headers = ["X-Team: mail", "Bearer ${SECRET}"]`))),
       'webhook."ops".headers: expected "Name: value", got a line without ":" at index 1 (line 4)',
     );
   });
@@ -41,7 +39,7 @@ describe('a rejected header is named by index or name, its value never shown', (
 
   it('TOML: a value with a control character', () => {
     assert.equal(
-      message(() => parseWebhookConfig(tomlWithHeaders(`["X-Custom: ${SECRET}\\u0007"]`))),
+      message(() => parseWebhookConfig(webhookToml(`headers = ["X-Custom: ${SECRET}\\u0007"]`))),
       'webhook."ops".headers: invalid header value (control characters) in header "X-Custom" at index 0 (line 4)',
     );
   });
@@ -83,7 +81,7 @@ describe('a rejected header is named by index or name, its value never shown', (
 
   it('TOML: a list item that is not a string', () => {
     assert.equal(
-      message(() => parseWebhookConfig(tomlWithHeaders(`["X-Team: mail", ["${SECRET}"]]`))),
+      message(() => parseWebhookConfig(webhookToml(`headers = ["X-Team: mail", ["${SECRET}"]]`))),
       'webhook."ops".headers must contain only "Name: value" strings, got an array at index 1 (line 4)',
     );
   });

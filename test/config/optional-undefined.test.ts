@@ -8,6 +8,7 @@ import { OPTION_KEYS } from '../../src/config/known-options.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
 import { WebhookLogRecordProcessor } from '../../src/processor.ts';
+import { base } from '../helpers/config-files.ts';
 import { receivers } from '../helpers/receivers.ts';
 
 const run = promisify(execFile);
@@ -15,7 +16,6 @@ const receiver = receivers();
 const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
 const project = fileURLToPath(new URL('../types/tsconfig.json', import.meta.url));
 
-const base: WebhookOptions = { id: 'ops', url: 'https://hooks.example.org/x', events: ['*'] };
 const REQUIRED = ['id', 'url', 'events'];
 
 describe('an optional option given as undefined', () => {

@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { deliverySettings } from '../../src/config/delivery-settings.ts';
-import type { WebhookOptions } from '../../src/config/options.ts';
 import { redactOptions } from '../../src/config/redacted-options.ts';
 import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
-
-const base: WebhookOptions = { id: 'ops', url: 'https://hooks.example.org/x', events: ['*'] };
+import { base } from '../helpers/config-files.ts';
 
 describe('redactOptions', () => {
   it('replaces the signature key and the credentials of Authorization', () => {

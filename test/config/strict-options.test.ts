@@ -6,22 +6,7 @@ import type { WebhookOptions } from '../../src/config/options.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
 import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
 import { createWebhookProcessors } from '../../src/create-webhook-processors.ts';
-
-/** The WebhookConfigError thrown by `run`. */
-function configError(run: () => unknown): WebhookConfigError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof WebhookConfigError, `expected a WebhookConfigError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a WebhookConfigError, nothing was thrown');
-}
-
-const base: WebhookOptions = { id: 'ops', url: 'https://hooks.example.org/x', events: ['*'] };
-
-/** Options with keys that WebhookOptions does not have, as plain JavaScript could pass them. */
-const loose = (patch: Record<string, unknown>): WebhookOptions => ({ ...base, ...patch }) as WebhookOptions;
+import { base, configError, loose, webhookToml } from '../helpers/config-files.ts';
 
 describe('options in code are as strict as TOML keys', () => {
   const cases: Array<{ patch: Record<string, unknown>; key: string; message: string }> = [
@@ -126,15 +111,7 @@ describe('options in code are as strict as TOML keys', () => {
   });
 
   it('what parseWebhookConfig returns is accepted as options', () => {
-    const toml = [
-      '[webhook."ops"]',
-      'url = "https://hooks.example.org/x"',
-      'events = ["*"]',
-      'timeout = "5s"',
-      'retry-max = "1m"',
-      'auth.token = "t"',
-    ].join('\n');
-    const [options] = parseWebhookConfig(toml);
+    const [options] = parseWebhookConfig(webhookToml('timeout = "5s"', 'retry-max = "1m"', 'auth.token = "t"'));
     assert.equal(resolveWebhookOptions(options as WebhookOptions).timeoutMillis, 5_000);
   });
 

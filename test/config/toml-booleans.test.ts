@@ -3,8 +3,7 @@ import { describe, it } from 'node:test';
 import { WebhookConfigError } from '../../src/config/errors.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
 import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
-
-const toml = (line: string): string => ['[webhook."ops"]', 'url = "https://hooks.example.org/x"', 'events = ["*"]', line].join('\n');
+import { webhookToml } from '../helpers/config-files.ts';
 
 /** Every boolean key of a webhook table: TOML key, option name, and its default. */
 const KEYS = [
@@ -15,7 +14,7 @@ const KEYS = [
 ] as const;
 
 function parsedOption(line: string, option: string): unknown {
-  const [webhook] = parseWebhookConfig(toml(line));
+  const [webhook] = parseWebhookConfig(webhookToml(line));
   assert.ok(webhook);
   return (resolveWebhookOptions(webhook) as unknown as Record<string, unknown>)[option];
 }
@@ -34,7 +33,7 @@ describe('TOML booleans, read as Stalwart reads them', () => {
     it(`${key} given another string is an error naming the key, the value and the line`, () => {
       for (const value of ['True', 'FALSE', 'yes', '1', ' true', '']) {
         assert.throws(
-          () => parseWebhookConfig(toml(`${key} = ${JSON.stringify(value)}`)),
+          () => parseWebhookConfig(webhookToml(`${key} = ${JSON.stringify(value)}`)),
           (error: unknown) =>
             error instanceof WebhookConfigError &&
             error.code === 'ERR_WEBHOOK_INVALID_TYPE' &&
@@ -47,14 +46,14 @@ describe('TOML booleans, read as Stalwart reads them', () => {
 
   it('a number is not a boolean', () => {
     assert.throws(
-      () => parseWebhookConfig(toml('lossy = 1')),
+      () => parseWebhookConfig(webhookToml('lossy = 1')),
       (error: unknown) =>
         error instanceof WebhookConfigError && error.message === 'webhook."ops".lossy must be true or false, got 1 (line 4)',
     );
   });
 
   it('deliver-on-exit from a macro reads "false" as false', () => {
-    const [webhook] = parseWebhookConfig(toml('deliver-on-exit = "%{env:ON_EXIT}%"'), { env: { ON_EXIT: 'false' } });
+    const [webhook] = parseWebhookConfig(webhookToml('deliver-on-exit = "%{env:ON_EXIT}%"'), { env: { ON_EXIT: 'false' } });
     assert.equal(webhook?.deliverOnExit, false);
   });
 

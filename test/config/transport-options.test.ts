@@ -1,34 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WebhookConfigError } from '../../src/config/errors.ts';
 import type { WebhookOptions } from '../../src/config/options.ts';
 import { parseWebhookConfig } from '../../src/config/read-config.ts';
 import { redactOptions } from '../../src/config/redacted-options.ts';
 import { resolveWebhookOptions } from '../../src/config/resolve-options.ts';
 import { CLIENT_CERT, CLIENT_KEY, SERVER_KEY, TEST_CA, tlsFixture } from '../helpers/certs.ts';
+import { base, configError, webhookToml } from '../helpers/config-files.ts';
 
-const base: WebhookOptions = { id: 'ops', url: 'https://hooks.example.org/x', events: ['*'] };
 const WHSEC = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const WHSEC_2 = 'whsec_dGhlLXNlY29uZC1rZXktb2YtdHdlbnR5LWZvdXI=';
 
-/** The WebhookConfigError thrown by `run`. */
-function configError(run: () => unknown): WebhookConfigError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof WebhookConfigError, `expected a WebhookConfigError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a WebhookConfigError, nothing was thrown');
-}
-
-/** A one-webhook TOML document; `extra` lines start at line 4. */
-const toml = (...extra: string[]): string =>
-  ['[webhook."ops"]', 'url = "https://hooks.example.org/x"', 'events = ["*"]', ...extra].join('\n');
-
 describe('signature-scheme and signature-key', () => {
   it('TOML: a list of whsec_ secrets with standard-webhooks', () => {
-    const [options] = parseWebhookConfig(toml('signature-scheme = "standard-webhooks"', `signature-key = ["${WHSEC}", "${WHSEC_2}"]`));
+    const [options] = parseWebhookConfig(
+      webhookToml('signature-scheme = "standard-webhooks"', `signature-key = ["${WHSEC}", "${WHSEC_2}"]`),
+    );
     assert.deepEqual([options?.signatureScheme, options?.signatureKey], ['standard-webhooks', [WHSEC, WHSEC_2]]);
     const resolved = resolveWebhookOptions(options as WebhookOptions);
     assert.deepEqual(redactOptions(resolved).signatureKey, ['***', '***']);
@@ -39,7 +25,9 @@ describe('signature-scheme and signature-key', () => {
   });
 
   it('a key that is not whsec_ is an error naming the key, never its value', () => {
-    const error = configError(() => parseWebhookConfig(toml('signature-scheme = "standard-webhooks"', 'signature-key = "plain-S3CRET"')));
+    const error = configError(() =>
+      parseWebhookConfig(webhookToml('signature-scheme = "standard-webhooks"', 'signature-key = "plain-S3CRET"')),
+    );
     assert.equal(error.message, 'webhook."ops".signature-key must start with "whsec_" (line 5)');
     assert.equal(error.key, 'webhook."ops".signature-key');
   });
@@ -53,7 +41,7 @@ describe('signature-scheme and signature-key', () => {
   });
 
   it('a list of keys needs standard-webhooks', () => {
-    const error = configError(() => parseWebhookConfig(toml('signature-key = ["a", "b"]')));
+    const error = configError(() => parseWebhookConfig(webhookToml('signature-key = ["a", "b"]')));
     assert.equal(
       error.message,
       'webhook."ops".signature-key may be a list only with webhook."ops".signature-scheme = "standard-webhooks" (line 4)',
@@ -67,7 +55,7 @@ describe('signature-scheme and signature-key', () => {
   });
 
   it('an unknown scheme is an error naming it', () => {
-    const error = configError(() => parseWebhookConfig(toml('signature-scheme = "svix"')));
+    const error = configError(() => parseWebhookConfig(webhookToml('signature-scheme = "svix"')));
     assert.equal(error.message, 'webhook."ops".signature-scheme must be "stalwart" or "standard-webhooks", got "svix" (line 4)');
   });
 
@@ -80,14 +68,14 @@ describe('signature-scheme and signature-key', () => {
 
 describe('proxy', () => {
   it('TOML: an http: proxy URL with credentials', () => {
-    const [options] = parseWebhookConfig(toml('proxy = "http://user:p4ss@proxy.example:3128"'));
+    const [options] = parseWebhookConfig(webhookToml('proxy = "http://user:p4ss@proxy.example:3128"'));
     const resolved = resolveWebhookOptions(options as WebhookOptions);
     assert.equal(resolved.proxy?.host, 'proxy.example:3128');
     assert.equal(redactOptions(resolved).proxy?.href, 'http://***@proxy.example:3128/');
   });
 
   it('a proxy that is not an http: or https: URL is an error showing it without credentials', () => {
-    const error = configError(() => parseWebhookConfig(toml('proxy = "socks5://user:p4ss@proxy.example:1080"')));
+    const error = configError(() => parseWebhookConfig(webhookToml('proxy = "socks5://user:p4ss@proxy.example:1080"')));
     assert.equal(
       error.message,
       'webhook."ops".proxy must be an http: or https: URL like "http://user:pass@proxy.example:3128", got "socks5://***@proxy.example:1080" (line 4)',
@@ -105,7 +93,7 @@ describe('proxy', () => {
 describe('[webhook."<id>".tls]', () => {
   it('TOML: files are read when the options are resolved', () => {
     const [options] = parseWebhookConfig(
-      toml(
+      webhookToml(
         '[webhook."ops".tls]',
         `ca-file = ${JSON.stringify(tlsFixture('ca.pem'))}`,
         `cert-file = ${JSON.stringify(tlsFixture('client-cert.pem'))}`,
@@ -136,7 +124,9 @@ describe('[webhook."<id>".tls]', () => {
   });
 
   it('an unreadable file is an error naming the key and the path', () => {
-    const error = configError(() => parseWebhookConfig(toml('[webhook."ops".tls]', 'cert-file = "missing/client.pem"', 'key = "x"')));
+    const error = configError(() =>
+      parseWebhookConfig(webhookToml('[webhook."ops".tls]', 'cert-file = "missing/client.pem"', 'key = "x"')),
+    );
     assert.equal(error.message, 'webhook."ops".tls.cert-file: cannot read "missing/client.pem" (no such file) (line 5)');
     assert.equal(error.key, 'webhook."ops".tls.cert-file');
   });
@@ -156,7 +146,7 @@ describe('[webhook."<id>".tls]', () => {
   it('a certificate without a key, and a key without a certificate, are errors', () => {
     assert.equal(configError(() => resolveWebhookOptions({ ...base, tls: { cert: CLIENT_CERT } })).key, 'tls.key');
     const error = configError(() =>
-      parseWebhookConfig(toml('[webhook."ops".tls]', `key-file = ${JSON.stringify(tlsFixture('client-key.pem'))}`)),
+      parseWebhookConfig(webhookToml('[webhook."ops".tls]', `key-file = ${JSON.stringify(tlsFixture('client-key.pem'))}`)),
     );
     assert.equal(
       error.message,
@@ -174,13 +164,13 @@ describe('[webhook."<id>".tls]', () => {
   });
 
   it('an unknown TLS key is an error with the closest one', () => {
-    const error = configError(() => parseWebhookConfig(toml('[webhook."ops".tls]', 'ca-fil = "x"')));
+    const error = configError(() => parseWebhookConfig(webhookToml('[webhook."ops".tls]', 'ca-fil = "x"')));
     assert.equal(error.message, 'webhook."ops".tls.ca-fil: unknown key, did you mean "ca-file"? (line 5)');
     assert.equal(configError(() => resolveWebhookOptions({ ...base, tls: { cafile: 'x' } as never })).key, 'tls.cafile');
   });
 
   it('min-version must be TLSv1.2 or TLSv1.3', () => {
-    const error = configError(() => parseWebhookConfig(toml('[webhook."ops".tls]', 'min-version = "TLSv1.1"')));
+    const error = configError(() => parseWebhookConfig(webhookToml('[webhook."ops".tls]', 'min-version = "TLSv1.1"')));
     assert.equal(error.message, 'webhook."ops".tls.min-version must be "TLSv1.2" or "TLSv1.3", got "TLSv1.1" (line 5)');
   });
 });
