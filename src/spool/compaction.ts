@@ -76,10 +76,20 @@ function intact(bytes: Buffer, at: number, size: number, segment: Segment, offse
  * old ones can be deleted. A record that does not read back is not rewritten: its entry is
  * dropped from the index (the event is then held in memory only) and counted in what this
  * returns. `pending` must hold nothing when it starts. Throws on I/O errors writing, the
- * entries then still where they were.
+ * entries then still where they were and the segments it started deleted.
  */
 export function rewritePending(index: PendingIndex, writer: SegmentWriter, pending: PendingRecords): Unreadable {
   const first = writer.rotate().seq;
+  try {
+    return rewrite(index, writer, pending, first);
+  } catch (error) {
+    // Without the mark, the copies would be recovered beside the originals: they go.
+    writer.discardFrom(first);
+    throw error;
+  }
+}
+
+function rewrite(index: PendingIndex, writer: SegmentWriter, pending: PendingRecords, first: number): Unreadable {
   const ranges = new SegmentRanges();
   const groups = new GroupChecks();
   /** Entry, then the segment and offset its record goes to. */

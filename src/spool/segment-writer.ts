@@ -152,6 +152,25 @@ export class SegmentWriter {
     this.fd = undefined;
   }
 
+  /**
+   * Deletes the segments numbered `seq` and up, which hold nothing pending (what a compaction
+   * that failed had copied so far), and closes the active one: later records go to a new one.
+   */
+  discardFrom(seq: number): void {
+    this.closeActive();
+    while (this.segments.length > 0 && (this.segments.at(-1) as Segment).seq >= seq) {
+      const segment = this.segments.pop() as Segment;
+      try {
+        unlinkSync(segment.path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+          this.debug(`spool ${this.directory}: deleting ${segment.path} failed: ${message(error)}`);
+        }
+      }
+      this.diskBytes -= segment.size;
+    }
+  }
+
   /** Deletes the oldest segments while `done` says so; never the last one. */
   reclaim(done: (segment: Segment) => boolean): void {
     while (this.segments.length > 1 && done(this.segments[0] as Segment)) {

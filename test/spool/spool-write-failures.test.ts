@@ -148,3 +148,42 @@ describe('spool write failures behind an unread backlog', () => {
     assert.equal(spool.stats().events, 55);
   });
 });
+
+describe('spool write failures, compaction', () => {
+  /**
+   * Leaves 100 pending events in a spool of small segments, then appends and acknowledges others
+   * until a compaction runs, on a disk with `room` bytes left for all of it. Returns whether a
+   * compaction failed, and what the next process recovers.
+   */
+  function compactOnFullDisk(t: TestContext, room: number): { failed: boolean; recovered: string[]; pending: string[] } {
+    const dir = tempDir(t);
+    const { spool, warnings } = open(t, dir, { segmentBytes: 4096 });
+    appendAll(spool, events(0, 100));
+    spool.commit();
+    const disk = new FullDisk(spool);
+    disk.room = room;
+    for (let i = 100; i < 600 && !warnings.some((w) => /compacting failed/.test(w)); i++) {
+      spool.append(event(i));
+      spool.commit();
+      spool.ack(ids([event(i)]));
+    }
+    const failed = warnings.some((w) => /compacting failed/.test(w));
+    spool.close();
+    const next = open(t, dir, { segmentBytes: 4096 });
+    const recovered = ids(allRecovered(next.spool));
+    next.spool.close();
+    return { failed, recovered, pending: ids(events(0, 100)) };
+  }
+
+  it('deletes the copies of a compaction that failed on a full disk: the next process recovers each pending event once', (t) => {
+    let failures = 0;
+    for (let room = 30_000; room < 60_000 && failures < 12; room += 997) {
+      const { failed, recovered, pending } = compactOnFullDisk(t, room);
+      if (!failed) continue;
+      failures++;
+      assert.equal(new Set(recovered).size, recovered.length, `no event recovered twice (room ${room})`);
+      for (const id of pending) assert.ok(recovered.includes(id), `pending event ${id} recovered (room ${room})`);
+    }
+    assert.ok(failures > 0, 'some disk sizes make a compaction fail');
+  });
+});
