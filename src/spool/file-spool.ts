@@ -21,11 +21,9 @@ const DEFAULT_RECOVERED_BYTES = 1024 * 1024;
  * until an ack names it; the spool knows of it only where its record is (pending-events.ts).
  * The events an earlier process left are read back in order, a chunk at a time
  * ({@link takeRecovered}); while some are still unread, new events are appended behind them
- * and read back the same way, so memory holds only what was taken. The oldest segments are
- * deleted once they are read through and every event taken from them (and from all older
- * ones, because a segment holds the acks of older events) is acknowledged; when dead records
- * take more than half the disk space, the records of the pending events are copied into new
- * segments (compaction.ts) and every older segment goes.
+ * and read back the same way, so memory holds only what was taken. A segment is deleted once
+ * read through with every event in it and in older ones acknowledged (it holds their acks);
+ * when dead records fill most of the disk space, compaction.ts copies the pending ones.
  */
 export class FileSpool implements Spool {
   readonly recovered: readonly WebhookEvent[];
@@ -149,7 +147,8 @@ export class FileSpool implements Spool {
       this.warnings.succeeded();
     } catch (error) {
       if (active !== undefined) this.events.unwritten(active, size);
-      this.feed?.strand(this.pending, this.behind);
+      // They were to go at `size` of the active segment, or of the one the write started.
+      this.feed?.strand(this.pending, this.behind, (active ?? this.writer.segments.at(-1))?.seq ?? Number.POSITIVE_INFINITY, size);
       this.warnings.failed('writing to the spool failed (events accepted in this turn are held in memory only)', error);
     }
     this.pending.clear();

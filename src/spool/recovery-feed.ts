@@ -31,8 +31,15 @@ export class RecoveryFeed {
   private readonly reader: SegmentReader;
   private readonly acked: ReadonlySet<string>;
   private readonly selects: ((event: WebhookEvent) => boolean) | undefined;
-  /** Appended behind the backlog but never written (the write failed): handed out last. */
+  /**
+   * Appended behind the backlog but never written (the write failed), with where their records
+   * would have been (segment, byte offset): handed out where the reading reaches that place.
+   */
   private readonly stranded: Recovered[] = [];
+  private readonly strandedSeq: number[] = [];
+  private readonly strandedOffset: number[] = [];
+  /** An event read from the files and held back while stranded ones before it are handed out. */
+  private held: Recovered | undefined;
   private peeked: Recovered | undefined;
   /** The group being read (see record-groups.ts): its segment, where its line starts and its lines end, and whether its checksum matched. */
   private groupSeq = -1;
@@ -61,14 +68,19 @@ export class RecoveryFeed {
 
   /**
    * Events appended behind the backlog whose write failed, decoded from their records in
-   * `pending` (`records`: start and length of each): they are handed out after everything on disk.
+   * `pending` (`records`: start and length of each), which were to go at `offset` of segment
+   * `seq`: they are handed out in their place, after what was written before them and before
+   * what was written after.
    */
-  strand(pending: PendingRecords, records: readonly number[]): void {
+  strand(pending: PendingRecords, records: readonly number[], seq: number, offset: number): void {
     for (let i = 0; i < records.length; i += 2) {
       const recordBytes = records[i + 1] as number;
       // Never written, so never damaged: only its body is read.
       const record = decodeBody(pending.record(records[i] as number, recordBytes));
-      if (record?.kind === 'append') this.stranded.push({ event: record.event, segment: undefined, offset: 0, recordBytes });
+      if (record?.kind !== 'append') continue;
+      this.stranded.push({ event: record.event, segment: undefined, offset: 0, recordBytes });
+      this.strandedSeq.push(seq);
+      this.strandedOffset.push(offset);
     }
   }
 
@@ -111,6 +123,12 @@ export class RecoveryFeed {
   }
 
   private read(): Recovered | undefined {
+    const held = this.held;
+    if (held !== undefined) {
+      if (this.strandedBefore(held)) return this.takeStranded();
+      this.held = undefined;
+      return held;
+    }
     for (let next = this.reader.next(); next !== undefined; next = this.reader.next()) {
       if (next.line[9] === 0x47) {
         // Reading the group's lines ahead may move the buffer that `next.line` views.
@@ -128,8 +146,24 @@ export class RecoveryFeed {
         this.unreadBytes = Math.max(0, this.unreadBytes - recordBytes);
         continue;
       }
-      return { event: record.event, segment: next.segment, offset: next.offset, recordBytes };
+      const found = { event: record.event, segment: next.segment, offset: next.offset, recordBytes };
+      if (!this.strandedBefore(found)) return found;
+      this.held = found;
+      return this.takeStranded();
     }
+    return this.takeStranded();
+  }
+
+  /** Whether a stranded event was to go before the event read back at `at`. */
+  private strandedBefore(at: Recovered): boolean {
+    if (this.stranded.length === 0 || at.segment === undefined) return false;
+    const seq = this.strandedSeq[0] as number;
+    return seq < at.segment.seq || (seq === at.segment.seq && (this.strandedOffset[0] as number) <= at.offset);
+  }
+
+  private takeStranded(): Recovered | undefined {
+    this.strandedSeq.shift();
+    this.strandedOffset.shift();
     return this.stranded.shift();
   }
 

@@ -132,6 +132,21 @@ describe('spool write failures behind an unread backlog', () => {
     assert.equal(spool.stats().events, 0);
   });
 
+  it('hands them out in their place: after the events written before them, before those written after', async (t) => {
+    const dir = tempDir(t);
+    backlog(dir, 50);
+    const { spool } = open(t, dir, { recoveredEvents: 10 });
+    const disk = new FullDisk(spool);
+    disk.room = 0;
+    appendAll(spool, events(100, 105));
+    await endOfTurn();
+    disk.room = Number.POSITIVE_INFINITY;
+    appendAll(spool, events(200, 203));
+    await endOfTurn();
+    assert.equal(disk.failures, 1);
+    assert.deepEqual(ids(allRecovered(spool)), ids([...events(0, 50), ...events(100, 105), ...events(200, 203)]));
+  });
+
   it('hands out each of them once when the write failed part-way', async (t) => {
     const dir = tempDir(t);
     const size = recordBytes(t);
