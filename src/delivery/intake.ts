@@ -59,8 +59,9 @@ export class EventIntake {
     const state = this.parts.state();
     if (state === 'gone') return 'gone';
     if (state !== 'running') return 'shutdown';
-    const { settings } = this.parts;
-    if (!settings.lossy && this.parts.backlog.events >= settings.maxQueueEvents) return 'overflow';
+    const { settings, spool } = this.parts;
+    // With a spool, what memory has no room for goes to the spool instead (see commit).
+    if (!settings.lossy && spool === undefined && this.parts.backlog.events >= settings.maxQueueEvents) return 'overflow';
     return undefined;
   }
 
@@ -94,6 +95,11 @@ export class EventIntake {
     const seq = ledger.accept();
     if (this.onDisk.size > 0) return this.behindBacklog(sink, type, acceptedAt, severity, seq);
     const full = backlog.events + 1 > s.maxQueueEvents || backlog.bytes + sink.length > s.maxQueueBytes;
+    if (full && !s.lossy && this.parts.spool !== undefined) {
+      // Memory is full: this event and the next ones wait in the spool alone, read back as the queue has room.
+      this.parts.spool.spill();
+      return this.behindBacklog(sink, type, acceptedAt, severity, seq);
+    }
     const refused = this.admit(sink, type, acceptedAt, severity, full);
     if (refused !== undefined) {
       store.abort(sink);
@@ -162,8 +168,9 @@ export class EventIntake {
   }
 
   /**
-   * With a backlog still on disk, a new event goes to the spool behind it (the memory caps do
-   * not apply: the spool's own limit does) and comes back through {@link refill}, in order.
+   * With a backlog still on disk (left by an earlier process, or spilled when memory was full),
+   * a new event goes to the spool behind it (the memory caps do not apply: the spool's own
+   * limit does) and comes back through {@link refill}, in order.
    */
   private behindBacklog(sink: ByteSink, type: string, acceptedAt: number, severity: number, seq: number): DropReason | undefined {
     const refused = this.admit(sink, type, acceptedAt, severity, false);

@@ -18,6 +18,11 @@ export interface Unreadable {
   readonly reason: string | undefined;
 }
 
+/** What a compaction says of the pending events whose records did not read back. */
+export function unreadableMessage(unreadable: Unreadable): string {
+  return `${unreadable.events} pending events did not read back from the segment files (${unreadable.reason}); they are held in memory only, and lost if the process stops before they are delivered`;
+}
+
 function flush(pending: PendingRecords, writer: SegmentWriter): SegmentWriter {
   if (pending.length > 0) writer.write(pending.bytes());
   pending.clear();

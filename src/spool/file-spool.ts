@@ -1,5 +1,5 @@
 import { eventIdAt, type WebhookEvent } from '../records/event.ts';
-import { rewritePending } from './compaction.ts';
+import { rewritePending, unreadableMessage } from './compaction.ts';
 import { IoWarnings, message } from './io-warnings.ts';
 import type { SpoolLock } from './lock.ts';
 import { ID_START, PendingEvents } from './pending-events.ts';
@@ -74,7 +74,7 @@ export class FileSpool implements Spool {
   }
 
   get unselected(): number {
-    return this.feed?.unselected ?? this.unselectedTotal;
+    return this.unselectedTotal + (this.feed?.unselected ?? 0);
   }
 
   get unread(): number {
@@ -111,6 +111,14 @@ export class FileSpool implements Spool {
 
   ackWritten(events: EventBytes, slots: Int32Array): void {
     if (!this.closed && this.events.ackWritten(events, slots) > 0) this.acksAdded();
+  }
+
+  spill(): void {
+    if (this.closed || this.feed !== undefined) return;
+    // The next record starts a group where what is written and pending ends: read from there.
+    this.pending.endGroup();
+    const { seq, size } = this.writer.active ?? this.writer.rotate();
+    this.feed = RecoveryFeed.from(this.writer.segments, seq, size + this.pending.length);
   }
 
   takeRecovered(maxEvents: number, maxBytes: number): WebhookEvent[] {
@@ -222,10 +230,9 @@ export class FileSpool implements Spool {
   }
 
   /**
-   * Takes the record just encoded at `line` of the pending buffer (for the event whose id is
-   * in the events' key), or refuses it for the size limit (forgetting what was encoded from
-   * `start` on). It goes to the active segment `segment`, at its current size plus `line`:
-   * segments are started only once what is pending is written.
+   * Takes the record encoded at `line` of the pending buffer (for the id in the events' key),
+   * or refuses it for the size limit (forgetting what was encoded from `start` on). It goes to
+   * `segment` at its size plus `line`: segments are started only once what is pending is written.
    */
   private admit(segment: Segment, start: number, line: number, recordBytes: number): boolean {
     if (this.bytes() + recordBytes > this.maxBytes) {
@@ -257,12 +264,9 @@ export class FileSpool implements Spool {
   }
 
   private caughtUp(feed: RecoveryFeed): void {
-    this.unselectedTotal = feed.unselected;
-    if (feed.unselected > 0) {
-      this.log.info?.(
-        `spool ${this.directory}: ${feed.unselected} recovered events are no longer selected by events or level; dropped (counted as discarded)`,
-      );
-    }
+    this.unselectedTotal += feed.unselected;
+    const dropped = `${feed.unselected} recovered events are no longer selected by events or level; dropped (counted as discarded)`;
+    if (feed.unselected > 0) this.log.info?.(`spool ${this.directory}: ${dropped}`);
     feed.close();
     this.feed = undefined;
   }
@@ -287,11 +291,7 @@ export class FileSpool implements Spool {
     this.commit();
     try {
       const unreadable = rewritePending(this.events.index, this.writer, this.pending);
-      if (unreadable.events > 0) {
-        this.log.warn(
-          `spool ${this.directory}: compacting: ${unreadable.events} pending events did not read back from the segment files (${unreadable.reason}); they are held in memory only, and lost if the process stops before they are delivered`,
-        );
-      }
+      if (unreadable.events > 0) this.log.warn(`spool ${this.directory}: compacting: ${unreadableMessage(unreadable)}`);
     } catch (error) {
       this.warnings.failed('compacting failed', error);
     }

@@ -57,6 +57,11 @@ export class PendingRecords {
     return this.buffer.subarray(0, this.length);
   }
 
+  /** Closes the open group: the next record starts a group of its own (a reader may start there). */
+  endGroup(): void {
+    this.closeGroup();
+  }
+
   /** Forgets everything encoded, keeping the buffer unless one large record grew it. */
   clear(): void {
     this.length = 0;

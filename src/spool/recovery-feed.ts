@@ -47,12 +47,23 @@ export class RecoveryFeed {
   private groupEnd = -1;
   private groupIntact = false;
 
-  constructor(segments: readonly Segment[], contents: SpoolContents, selects: ((event: WebhookEvent) => boolean) | undefined) {
-    this.reader = new SegmentReader(segments);
+  constructor(
+    segments: readonly Segment[],
+    contents: SpoolContents,
+    selects: ((event: WebhookEvent) => boolean) | undefined,
+    from?: { readonly seq: number; readonly offset: number },
+  ) {
+    this.reader = new SegmentReader(segments, from?.seq, from?.offset);
     this.acked = contents.acked;
     this.selects = selects;
     this.unread = contents.events;
     this.unreadBytes = contents.bytes;
+  }
+
+  /** A feed of the events appended from byte `offset` of segment `seq` on (none yet): those the engine's memory has no room for. */
+  static from(segments: readonly Segment[], seq: number, offset: number): RecoveryFeed {
+    const none: SpoolContents = { segments: [], acked: new Set(), events: 0, bytes: 0, tornRecords: 0 };
+    return new RecoveryFeed(segments, none, undefined, { seq, offset });
   }
 
   /** The segment being read: every older one is read through. */

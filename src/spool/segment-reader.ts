@@ -28,9 +28,11 @@ export class SegmentReader {
   private end = 0;
   private position = 0;
 
-  constructor(segments: readonly Segment[]) {
+  /** Reads from the start of the oldest segment, or from byte `offset` of segment `seq`. */
+  constructor(segments: readonly Segment[], seq?: number, offset = 0) {
     this.segments = segments;
-    this.current = segments[0];
+    this.current = seq === undefined ? segments[0] : segments.find((s) => s.seq >= seq);
+    if (this.current?.seq === seq) this.position = offset;
   }
 
   /** The segment being read; older ones are read through. */

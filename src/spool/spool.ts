@@ -113,6 +113,12 @@ export interface Spool {
    * appended ones. Never throws.
    */
   takeRecovered(maxEvents: number, maxBytes: number): WebhookEvent[];
+  /**
+   * From now on, appended events are not held in memory (their {@link ticket} is -1): they are
+   * written behind what is pending and come back through {@link takeRecovered}, in order, as an
+   * unread backlog does, until every one of them is taken. For an engine whose memory is full.
+   */
+  spill(): void;
   /** Writes, now, the records not written yet. Call it before sending events, so that no request carries an event the spool could lose. Never throws. */
   commit(): void;
   stats(): SpoolStats;

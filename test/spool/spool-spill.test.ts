@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import { WebhookLogRecordProcessor } from '../../src/processor.ts';
+import type { WebhookEvent } from '../../src/records/event.ts';
+import { eventsOf } from '../helpers/pipeline.ts';
+import { waitUntil } from '../helpers/poll.ts';
+import { startReceiver } from '../helpers/receiver.ts';
+import { allRecovered, event, events, ids, open, tempDir } from '../helpers/spool.ts';
+
+function appendAll(list: readonly WebhookEvent[], append: (e: WebhookEvent) => boolean): void {
+  for (const e of list) assert.equal(append(e), true, `append ${e.id}`);
+}
+
+describe('spool spill: what memory has no room for waits on disk', () => {
+  it('keeps the events appended after spill() on disk only and gives them back in order', (t) => {
+    const { spool } = open(t, tempDir(t));
+    appendAll(events(0, 10), (e) => spool.append(e));
+    assert.equal(spool.ticket >= 0, true, 'held in memory before the spill');
+    spool.spill();
+    appendAll(events(10, 40), (e) => spool.append(e));
+    assert.equal(spool.ticket, -1, 'not held in memory after it');
+    assert.equal(spool.unread, 30);
+    assert.equal(spool.stats().events, 40);
+    assert.deepEqual(ids(allRecovered(spool)), ids(events(10, 40)));
+    assert.equal(spool.unread, 0);
+    // Caught up: held in memory again.
+    assert.equal(spool.append(event(40)), true);
+    assert.ok(spool.ticket >= 0);
+  });
+
+  it('gives back spilled events across segments, and the next process recovers those not acknowledged', (t) => {
+    const dir = tempDir(t);
+    const first = open(t, dir, { segmentBytes: 4096 });
+    appendAll(events(0, 5), (e) => first.spool.append(e));
+    first.spool.spill();
+    appendAll(events(5, 105), (e) => first.spool.append(e));
+    const taken = first.spool.takeRecovered(60, 1024 * 1024);
+    assert.deepEqual(ids(taken), ids(events(5, 65)));
+    first.spool.ack(ids([...events(0, 5), ...taken]));
+    first.spool.close();
+
+    const second = open(t, dir, { segmentBytes: 4096 });
+    assert.deepEqual(ids(allRecovered(second.spool)), ids(events(65, 105)));
+    assert.equal(second.spool.stats().tornRecords, 0);
+  });
+
+  it('spills again once it has caught up, from where the writing then is', (t) => {
+    const { spool } = open(t, tempDir(t));
+    spool.spill();
+    appendAll(events(0, 5), (e) => spool.append(e));
+    assert.deepEqual(ids(allRecovered(spool)), ids(events(0, 5)));
+    appendAll(events(5, 8), (e) => spool.append(e));
+    spool.spill();
+    appendAll(events(8, 12), (e) => spool.append(e));
+    assert.deepEqual(ids(allRecovered(spool)), ids(events(8, 12)));
+  });
+});
+
+describe('a webhook with a spool, its memory queue full', () => {
+  it('keeps accepting events into the spool during an outage longer than the memory queue holds, and delivers them all in order', async (t) => {
+    let down = true;
+    const accepted: Buffer[] = [];
+    const receiver = await startReceiver({
+      respond: (req) => {
+        if (down) return { status: 503 };
+        accepted.push(req.body);
+        return { status: 200 };
+      },
+    });
+    t.after(() => receiver.close());
+    const processor = new WebhookLogRecordProcessor({
+      id: 'spill',
+      url: receiver.url,
+      events: ['*'],
+      spoolDir: tempDir(t),
+      maxQueueEvents: 100,
+      maxBatchEvents: 50,
+      throttleMillis: 10,
+      retryMaxMillis: 20,
+      shutdownTimeoutMillis: 1000,
+    });
+    const provider = new LoggerProvider({ processors: [processor] });
+    t.after(() => provider.shutdown());
+    const logger = provider.getLogger('t');
+    for (let i = 0; i < 1000; i++) logger.emit({ eventName: 'auth.success', attributes: { n: i } });
+    await waitUntil(() => receiver.requests.length > 0, 5000, 'a first request');
+    const during = processor.stats();
+    assert.equal(during.dropped.overflow, 0, 'nothing dropped for the full memory queue');
+    assert.equal(during.pending, 1000);
+    assert.ok(during.pendingBytes < 200 * 100, `${during.pendingBytes} bytes pending in memory, about 100 events' worth`);
+    down = false;
+    await processor.forceFlush();
+    const delivered = accepted.flatMap((body) => eventsOf(body));
+    assert.deepEqual(
+      delivered.map((e) => e.data['n']),
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
+    assert.equal(processor.stats().pending, 0);
+  });
+
+  it('drops as overflow only what the spool has no room for either', async (t) => {
+    const receiver = await startReceiver({ respond: () => ({ status: 503 }) });
+    t.after(() => receiver.close());
+    const processor = new WebhookLogRecordProcessor({
+      id: 'spill-full',
+      url: receiver.url,
+      events: ['*'],
+      spoolDir: tempDir(t),
+      spoolMaxBytes: 64 * 1024,
+      maxQueueEvents: 100,
+      throttleMillis: 10,
+      shutdownTimeoutMillis: 100,
+    });
+    const provider = new LoggerProvider({ processors: [processor] });
+    t.after(() => provider.shutdown());
+    const logger = provider.getLogger('t');
+    for (let i = 0; i < 2000; i++) logger.emit({ eventName: 'auth.success', attributes: { n: i } });
+    const stats = processor.stats();
+    assert.ok(stats.pending > 100, `${stats.pending} pending: more than the memory queue holds`);
+    assert.ok(stats.dropped.overflow > 0, 'the rest dropped once the spool is full');
+    assert.equal(stats.pending + stats.dropped.overflow, 2000);
+  });
+});
