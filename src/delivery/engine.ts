@@ -96,10 +96,9 @@ export class DeliveryEngine {
   }
 
   /**
-   * Sends everything accepted so far without waiting for the throttle window; resolves when
-   * every item accepted before the call is delivered or dropped, or when `timeoutMillis`
-   * passes. Never rejects. Until then the process stays alive, through throttle windows and
-   * retry waits alike.
+   * Sends everything accepted so far without waiting for the throttle window; resolves when all
+   * of it is delivered or dropped, or after `timeoutMillis`, keeping the process alive until
+   * then (throttle windows and retry waits alike). Never rejects.
    */
   flush(timeoutMillis: number): Promise<void> {
     return this.flushWithin(timeoutMillis).then(() => undefined);
@@ -117,9 +116,8 @@ export class DeliveryEngine {
   }
 
   /**
-   * Events are about to come in (accepted, written at the end of this turn): the process's end
-   * concerns this webhook from now on, so that `process.exit()` right after an emit still counts
-   * or spools them.
+   * Events are about to come in (written at the end of this turn): the process's end concerns
+   * this webhook from now on, so that `process.exit()` right after an emit counts or spools them.
    */
   expectEvents(): void {
     this.exit.watch();
