@@ -16,7 +16,7 @@ export { resolveWebhookOptions } from './config/resolve-options.ts';
 export type { ResolvedTlsOptions, WebhookTlsOptions, WebhookTlsVersion } from './config/tls-option-types.ts';
 export { createWebhookProcessors } from './create-webhook-processors.ts';
 export type { DropCounts, DropReason } from './delivery/drops.ts';
-export type { DeliveryStats } from './delivery/outcomes.ts';
+export type { DeliveryStats, SpoolUsage } from './delivery/outcomes.ts';
 export { WebhookLogRecordExporter } from './exporter.ts';
 export type { VerifyOptions } from './http/sign.ts';
 export { sign, verifySignature } from './http/sign.ts';

@@ -104,10 +104,7 @@ export class DeliveryEngine {
     return this.flushWithin(timeoutMillis).then(() => undefined);
   }
 
-  /**
-   * Stops accepting events, delivers what is pending within `timeoutMillis`, counts what is
-   * left as dropped (or leaves it in the spool), and closes the transport. Safe to call more than once.
-   */
+  /** Stops accepting, delivers what is pending within `timeoutMillis`, drops (or spools) the rest, closes the transport. Idempotent. */
   close(timeoutMillis: number): Promise<void> {
     this.catchUp();
     if (this.current === 'running') this.current = 'draining';
@@ -142,6 +139,7 @@ export class DeliveryEngine {
       failedRequests: this.attempts.failedRequests,
       attempt: this.attempts.consecutive,
       dropped: counters.dropped,
+      ...this.intake.spoolUsage(),
     };
   }
 

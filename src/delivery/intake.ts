@@ -8,6 +8,7 @@ import { DiskSeqs } from './disk-seqs.ts';
 import type { DropReason } from './drops.ts';
 import type { EventStore } from './event-store.ts';
 import type { DeliveryLedger } from './ledger.ts';
+import type { SpoolUsage } from './outcomes.ts';
 import type { DeliverySettings, EngineState } from './settings.ts';
 
 /** With `lossy`, a full queue is shed down to this share of its caps. */
@@ -63,6 +64,12 @@ export class EventIntake {
     // With a spool, what memory has no room for goes to the spool instead (see commit).
     if (!settings.lossy && spool === undefined && this.parts.backlog.events >= settings.maxQueueEvents) return 'overflow';
     return undefined;
+  }
+
+  /** The spool's part of `stats()`; nothing without a spool. */
+  spoolUsage(): { spool?: SpoolUsage } {
+    const stats = this.parts.spool?.stats();
+    return stats === undefined ? {} : { spool: { bytes: stats.bytes, maxBytes: stats.maxBytes, unread: this.onDisk.size } };
   }
 
   /** Counts a record that did not become a queued event as accepted and dropped. */

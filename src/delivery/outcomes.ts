@@ -46,6 +46,18 @@ export interface DeliveryStats {
   /** Consecutive failed attempts of the batch at the head (0 when healthy). */
   readonly attempt: number;
   readonly dropped: Readonly<DropCounts>;
+  /** With a spool: how full it is. Events beyond the memory queue's caps wait there. */
+  readonly spool?: SpoolUsage | undefined;
+}
+
+/** The spool's part of `stats()`. */
+export interface SpoolUsage {
+  /** Bytes of the records of the pending events (those in memory are on disk too). */
+  readonly bytes: number;
+  /** `spool-max-bytes`: events beyond it are dropped as `overflow`. */
+  readonly maxBytes: number;
+  /** Pending events on disk only, read back as the memory queue has room. */
+  readonly unread: number;
 }
 
 /**

@@ -34,8 +34,9 @@ export function queueFull(processor: WebhookLogRecordProcessor, stats: DeliveryS
 /**
  * Checked before any record is emitted: whether every webhook that keeps what it is given
  * (not `lossy`) has room for the records it may select, counted by its `enabled` check (event
- * name and severity) and, in bytes, at the average size of the events it holds. A webhook
- * with an empty queue always takes the request: what cannot fit is rejected for good then.
+ * name and severity) and, in bytes, at the average size of the events it holds: room in its
+ * memory queue, or with a spool, in the spool. A webhook with an empty queue always takes the
+ * request: what cannot fit is rejected for good then.
  */
 export function checkRoom(processors: readonly WebhookLogRecordProcessor[], records: readonly ReadableLogRecord[]): Busy | undefined {
   for (const processor of processors) {
@@ -46,6 +47,13 @@ export function checkRoom(processors: readonly WebhookLogRecordProcessor[], reco
     let upper = 0;
     for (const record of records) if (processor.enabled(record)) upper++;
     if (upper === 0) continue;
+    const { spool } = stats;
+    if (spool !== undefined) {
+      // What the memory queue has no room for waits in the spool: its limit is the one that counts.
+      const estimate = (spool.bytes / stats.pending) * upper;
+      if (spool.bytes + estimate > spool.maxBytes) return queueFull(processor, stats, `spool-max-bytes ${spool.maxBytes}`);
+      continue;
+    }
     if (stats.pending + upper > maxQueueEvents) return queueFull(processor, stats, `max-queue-events ${maxQueueEvents}`);
     const estimate = (stats.pendingBytes / stats.pending) * upper;
     if (stats.pendingBytes + estimate > maxQueueBytes) return queueFull(processor, stats, `max-queue-bytes ${maxQueueBytes}`);

@@ -166,7 +166,7 @@ export class FileSpool implements Spool {
 
   stats(): SpoolStats {
     const unread = this.feed?.unread ?? 0;
-    return { bytes: this.bytes(), events: this.events.count + unread, unread, tornRecords: this.tornRecords };
+    return { bytes: this.bytes(), maxBytes: this.maxBytes, events: this.events.count + unread, unread, tornRecords: this.tornRecords };
   }
 
   close(): void {

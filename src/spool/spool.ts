@@ -53,6 +53,8 @@ export interface SpoolOptions {
 export interface SpoolStats {
   /** Record bytes of the pending events, on disk only or held in memory. */
   readonly bytes: number;
+  /** The most {@link bytes} may reach (`maxBytes` of the options): appends beyond it are refused. */
+  readonly maxBytes: number;
   /** Pending events: held in memory, plus `unread`. */
   readonly events: number;
   /** Pending events on disk only, still to come through `takeRecovered`. */

@@ -87,8 +87,38 @@ describe('the gateway under backpressure', () => {
       assert.equal((await send(t, records(0, 20, padding))).status, 200);
       const refused = await send(t, records(20, 20, padding));
       assert.equal(refused.status, 429);
-      assert.match((JSON.parse(refused.body.toString()) as { message: string }).message, /queue or spool full/);
+      assert.match((JSON.parse(refused.body.toString()) as { message: string }).message, /spool-max-bytes 65536/);
       assert.ok(refused.headers['retry-after'] !== undefined);
+    } finally {
+      await t?.gateway.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes records beyond max-queue-events into a webhook spool while its endpoint is down, and delivers them in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-spool-'));
+    try {
+      let down = true;
+      const accepted: string[] = [];
+      t = await startTestGateway(
+        [{ spoolDir: dir, maxQueueEvents: 10, throttle: '100ms', retryMax: '200ms' }],
+        {},
+        {
+          respond: (request) => {
+            if (down) return { status: 503 };
+            accepted.push(...eventsOf(request.body).map((event) => String(event.data.n)));
+            return { status: 200 };
+          },
+        },
+      );
+      assert.equal((await send(t, records(0, 8))).status, 200);
+      assert.equal((await send(t, records(8, 12))).status, 200, 'the spool takes what memory has no room for');
+      down = false;
+      await until(() => accepted.length >= 20, 'all 20 records delivered');
+      assert.deepEqual(
+        accepted,
+        Array.from({ length: 20 }, (_, i) => String(i)),
+      );
     } finally {
       await t?.gateway.shutdown();
       rmSync(dir, { recursive: true, force: true });

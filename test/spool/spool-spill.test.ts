@@ -89,6 +89,9 @@ describe('a webhook with a spool, its memory queue full', () => {
     assert.equal(during.dropped.overflow, 0, 'nothing dropped for the full memory queue');
     assert.equal(during.pending, 1000);
     assert.ok(during.pendingBytes < 200 * 100, `${during.pendingBytes} bytes pending in memory, about 100 events' worth`);
+    assert.ok(during.spool !== undefined && during.spool.unread >= 800, `${during.spool?.unread} events waiting on disk only`);
+    assert.equal(during.spool.maxBytes, 64 * 1024 * 1024);
+    assert.ok(during.spool.bytes > 1000 * 100, `${during.spool.bytes} bytes of records in the spool`);
     down = false;
     await processor.forceFlush();
     const delivered = accepted.flatMap((body) => eventsOf(body));

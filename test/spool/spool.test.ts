@@ -106,7 +106,7 @@ describe('spool', () => {
 
   it('counts pending records in bytes and events, and an acknowledged event frees its bytes', (t) => {
     const { spool } = open(t, tempDir(t));
-    assert.deepEqual(spool.stats(), { bytes: 0, events: 0, unread: 0, tornRecords: 0 });
+    assert.deepEqual(spool.stats(), { bytes: 0, maxBytes: 16 * 1024 * 1024, events: 0, unread: 0, tornRecords: 0 });
     appendAll(spool, events(0, 3));
     const three = spool.stats().bytes;
     assert.ok(three > event(0).bytes * 3, `${three} bytes hold the three events and their headers`);
