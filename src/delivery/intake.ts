@@ -100,7 +100,8 @@ export class EventIntake {
   commit(sink: ByteSink, type: string, acceptedAt: number, severity: number): DropReason | undefined {
     const { settings: s, store, backlog, ledger } = this.parts;
     const seq = ledger.accept();
-    if (this.onDisk.size > 0) return this.behindBacklog(sink, type, acceptedAt, severity, seq);
+    // Behind what is still to be read back, on disk only (the spool decides, as it keeps it so).
+    if (this.onDisk.size > 0 || this.parts.spool?.backlogged === true) return this.behindBacklog(sink, type, acceptedAt, severity, seq);
     const full = backlog.events + 1 > s.maxQueueEvents || backlog.bytes + sink.length > s.maxQueueBytes;
     if (full && !s.lossy && this.parts.spool !== undefined) {
       // Memory is full: this event and the next ones wait in the spool alone, read back as the queue has room.

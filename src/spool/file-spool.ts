@@ -11,8 +11,8 @@ import type { EventBytes, Spool, SpoolOptions, SpoolStats } from './spool.ts';
 import { WriteSchedule } from './write-schedule.ts';
 
 const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
-const DEFAULT_RECOVERED_EVENTS = 1000;
-const DEFAULT_RECOVERED_BYTES = 1024 * 1024;
+const RECOVERED_EVENTS = 1000;
+const RECOVERED_BYTES = 1024 * 1024;
 
 /**
  * The spool of one webhook: append-only segment files of checksummed lines. Records are
@@ -65,10 +65,7 @@ export class FileSpool implements Spool {
     if (found.events > 0) this.feed = new RecoveryFeed(this.writer.segments, found, options.selects);
     this.writer.rotate();
     this.schedule = new WriteSchedule({ commit: () => this.commit(), sync: () => this.writer.sync() }, options.fsyncIntervalMillis);
-    this.recovered = this.takeRecovered(
-      options.recoveredEvents ?? DEFAULT_RECOVERED_EVENTS,
-      options.recoveredBytes ?? DEFAULT_RECOVERED_BYTES,
-    );
+    this.recovered = this.takeRecovered(options.recoveredEvents ?? RECOVERED_EVENTS, options.recoveredBytes ?? RECOVERED_BYTES);
     this.reclaim();
     if (found.events > 0) this.log.debug(`spool ${directory}: ${found.events} pending events (${found.bytes} bytes) to recover`);
   }
@@ -79,8 +76,7 @@ export class FileSpool implements Spool {
 
   get unread(): number {
     const feed = this.feed;
-    if (feed === undefined || feed.unread > 0) return feed?.unread ?? 0;
-    if (this.closed) return 0;
+    if (feed === undefined || feed.unread > 0 || this.closed) return feed?.unread ?? 0;
     // Counted out but not read to the end: looking ahead finds the next event, or the end.
     this.takeRecovered(0, 0);
     return this.feed === undefined ? 0 : 1;
@@ -111,6 +107,10 @@ export class FileSpool implements Spool {
 
   ackWritten(events: EventBytes, slots: Int32Array): void {
     if (!this.closed && this.events.ackWritten(events, slots) > 0) this.acksAdded();
+  }
+
+  get backlogged(): boolean {
+    return this.feed !== undefined;
   }
 
   spill(): void {

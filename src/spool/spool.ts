@@ -121,6 +121,11 @@ export interface Spool {
    * unread backlog does, until every one of them is taken. For an engine whose memory is full.
    */
   spill(): void;
+  /**
+   * Whether an event appended now goes behind events still to be read back (after {@link spill},
+   * or while an earlier process's backlog is unread): it is then not held in memory.
+   */
+  readonly backlogged: boolean;
   /** Writes, now, the records not written yet. Call it before sending events, so that no request carries an event the spool could lose. Never throws. */
   commit(): void;
   stats(): SpoolStats;

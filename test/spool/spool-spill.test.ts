@@ -124,4 +124,63 @@ describe('a webhook with a spool, its memory queue full', () => {
     assert.ok(stats.dropped.overflow > 0, 'the rest dropped once the spool is full');
     assert.equal(stats.pending + stats.dropped.overflow, 2000);
   });
+
+  it('leaves nothing behind in the spool when it was full as memory filled: later events are delivered once and acknowledged', async (t) => {
+    let down = true;
+    const accepted: unknown[] = [];
+    const receiver = await startReceiver({
+      respond: (req) => {
+        if (down) return { status: 503 };
+        accepted.push(...eventsOf(req.body).map((e) => e.data['n']));
+        return { status: 200 };
+      },
+    });
+    t.after(() => receiver.close());
+    const options = {
+      url: receiver.url,
+      events: ['*'],
+      maxQueueEvents: 10,
+      throttleMillis: 10,
+      retryMaxMillis: 20,
+      shutdownTimeoutMillis: 200,
+    };
+    const emit = (logger: ReturnType<LoggerProvider['getLogger']>, from: number, to: number): void => {
+      for (let i = from; i < to; i++) logger.emit({ eventName: 'auth.success', attributes: { n: i, pad: 'x'.repeat(7000) } });
+    };
+    // The record bytes of ten events (large ones: a spool holds at least 64 KiB), to size a spool that holds exactly those.
+    const probe = new WebhookLogRecordProcessor({ ...options, id: 'probe', spoolDir: tempDir(t) });
+    const probeProvider = new LoggerProvider({ processors: [probe] });
+    emit(probeProvider.getLogger('t'), 0, 10);
+    const tenRecords = probe.stats().spool?.bytes ?? 0;
+    await probeProvider.shutdown();
+    assert.ok(tenRecords > 0);
+
+    const processor = new WebhookLogRecordProcessor({ ...options, id: 'tight', spoolDir: tempDir(t), spoolMaxBytes: tenRecords + 40 });
+    const provider = new LoggerProvider({ processors: [processor] });
+    t.after(() => provider.shutdown());
+    const logger = provider.getLogger('t');
+    emit(logger, 0, 12);
+    assert.equal(processor.stats().dropped.overflow, 2, 'memory and spool full: the 11th and 12th dropped');
+    down = false;
+    await processor.forceFlush();
+    emit(logger, 100, 105);
+    await processor.forceFlush();
+    down = true;
+    emit(logger, 200, 215);
+    await waitUntil(() => receiver.requests.length > 0, 5000, 'a request');
+    down = false;
+    await processor.forceFlush();
+    assert.equal(new Set(accepted).size, accepted.length, `no event delivered twice: ${JSON.stringify(accepted)}`);
+    const expected = [
+      ...Array.from({ length: 10 }, (_, i) => i),
+      100,
+      101,
+      102,
+      103,
+      104,
+      ...Array.from({ length: 10 }, (_, i) => 200 + i),
+    ];
+    for (const n of expected) assert.ok(accepted.includes(n), `event ${n} delivered`);
+    assert.equal(processor.stats().spool?.bytes, 0, 'nothing left in the spool once everything is delivered');
+  });
 });
