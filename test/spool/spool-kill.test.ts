@@ -7,8 +7,14 @@ import { allRecovered, open, tempDir } from '../helpers/spool.ts';
 const CHILD = fileURLToPath(new URL('../fixtures/spool-child.ts', import.meta.url));
 
 /** Runs the child appender until it is stuck inside turn `stop`, kills it with SIGKILL there, and returns what it printed. */
-async function killWhenStuck(dir: string, sync: 'batch' | 'event', stop: number): Promise<{ turns: number[]; stuckAt: number }> {
-  const child = spawn(process.execPath, [CHILD, dir, sync, String(stop)], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function killWhenStuck(
+  dir: string,
+  sync: 'batch' | 'event',
+  stop: number,
+  spillAt?: number,
+): Promise<{ turns: number[]; stuckAt: number }> {
+  const args = [CHILD, dir, sync, String(stop), ...(spillAt === undefined ? [] : [String(spillAt)])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8');
@@ -54,6 +60,20 @@ describe('spool under kill -9', () => {
       warnings.some((w) => w.includes('took over the lock')),
       warnings.join('\n'),
     );
+  });
+
+  it('batch, spilling: keeps the events of the turns that ended, those held in memory and those written behind alike', async (t) => {
+    const dir = tempDir(t);
+    const { turns, stuckAt } = await killWhenStuck(dir, 'batch', 30, 10);
+    const ended = turns.at(-1) as number;
+    assert.equal(ended, 3000);
+    assert.equal(stuckAt, 3050);
+    const { spool } = open(t, dir);
+    assert.deepEqual(
+      allRecovered(spool).map((e) => e.id),
+      ids(ended),
+    );
+    assert.equal(spool.stats().tornRecords, 0);
   });
 
   it('event: keeps every event whose append had returned, the interrupted turn included', async (t) => {
