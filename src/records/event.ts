@@ -30,8 +30,9 @@ const CLOSE = Buffer.from('}}', 'latin1');
 /** Most distinct event types remembered (see {@link TypeEntry}), and the longest type name remembered. */
 const MAX_CACHED_TYPES = 1024;
 const MAX_CACHED_LENGTH = 256;
-/** Most attribute keys remembered per type. */
+/** Most attribute keys remembered per type, and the longest remembered (so that what is held stays small). */
 const MAX_SHAPE_KEYS = 64;
+const MAX_SHAPE_KEY_LENGTH = 256;
 
 /**
  * What is remembered of one event type: its envelope bytes, with the `createdAt` text they
@@ -119,7 +120,7 @@ function keyAt(entry: TypeEntry | undefined, index: number, key: string, integer
   const { keys, infos } = entry;
   if (keys[index] === key) return infos[index] as DataKey;
   const info = dataKey(key, integerKeys);
-  if (index < MAX_SHAPE_KEYS && index <= keys.length) {
+  if (index < MAX_SHAPE_KEYS && index <= keys.length && key.length <= MAX_SHAPE_KEY_LENGTH) {
     keys[index] = key;
     infos[index] = info;
   }

@@ -56,4 +56,13 @@ describe('records of one type with different attributes', () => {
       assert.deepEqual(json.data, { n: i, [`key${i % 7}`]: 'v' });
     }
   });
+
+  it('writes records whose keys are too long to remember, each with its own keys', () => {
+    const long = (i: number): string => `${'k'.repeat(300)}${i}`;
+    assert.deepEqual(written([{ [long(1)]: 'a' }, { [long(2)]: 'b' }, { [long(1)]: 'c', to: 'd' }]), [
+      { [long(1)]: 'a' },
+      { [long(2)]: 'b' },
+      { [long(1)]: 'c', to: 'd' },
+    ]);
+  });
 });
