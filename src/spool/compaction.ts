@@ -31,23 +31,25 @@ function flush(pending: PendingRecords, writer: SegmentWriter): SegmentWriter {
 
 /**
  * Checks the groups that grouped records read back are in (see record-groups.ts), each group
- * read again from its file once, and remembers the answer for this compaction.
+ * read again from its file. Records are read in file order, so the group checked last is the
+ * one remembered.
  */
 class GroupChecks {
   private readonly ranges = new SegmentRanges();
-  /** `<seq>:<offset of the group line>` → whether the group is intact, and where its lines end. */
-  private readonly known = new Map<string, number>();
+  /** The group checked last: its segment, where its line starts, where its lines end (-1: not intact). */
+  private seq = -1;
+  private start = -1;
+  private end = -1;
 
   /** Whether the grouped record `size` bytes at `offset` of `segment`, `distance` bytes after its group line, is in an intact group. */
   holds(segment: Segment, offset: number, size: number, distance: number): boolean {
     const start = offset - distance;
-    const key = `${segment.seq}:${start}`;
-    let end = this.known.get(key);
-    if (end === undefined) {
-      end = this.check(segment, start);
-      this.known.set(key, end);
+    if (segment.seq !== this.seq || start !== this.start) {
+      this.seq = segment.seq;
+      this.start = start;
+      this.end = this.check(segment, start);
     }
-    return offset + size <= end;
+    return offset + size <= this.end;
   }
 
   close(): void {
