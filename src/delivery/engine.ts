@@ -291,6 +291,7 @@ export class DeliveryEngine {
     this.log.error(`endpoint answered ${message}: webhook stopped, pending events dropped`);
     this.ledger.drop('gone', batch.slots, message);
     this.ledger.drop('gone', this.backlog.takeAll(), message);
+    this.intake.dropOnDisk('gone', message);
     this.scheduler.cancel();
     void this.sender.close();
     this.ledger.releaseAll();

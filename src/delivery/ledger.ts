@@ -94,6 +94,11 @@ export class DeliveryLedger {
     this.settle(reason, this.one);
   }
 
+  /** Drops items that were accepted but are in no slot (waiting on disk only). */
+  dropSeqs(reason: DropReason, seqs: readonly number[], cause?: string): void {
+    if (seqs.length > 0) this.settle(reason, seqs, cause);
+  }
+
   /** Accepts and drops `count` items that never were queued. */
   dropAccepted(reason: DropReason, count: number): void {
     if (count <= 0) return;

@@ -183,4 +183,33 @@ describe('a webhook with a spool, its memory queue full', () => {
     for (const n of expected) assert.ok(accepted.includes(n), `event ${n} delivered`);
     assert.equal(processor.stats().spool?.bytes, 0, 'nothing left in the spool once everything is delivered');
   });
+
+  it('counts the events waiting in the spool as gone when the endpoint answers 410, and no later start sends them', async (t) => {
+    let status = 503;
+    const receiver = await startReceiver({ respond: () => ({ status }) });
+    t.after(() => receiver.close());
+    const spoolDir = tempDir(t);
+    const options = { id: 'gone', url: receiver.url, events: ['*'], spoolDir, maxQueueEvents: 10, throttleMillis: 10, retryMaxMillis: 20 };
+    const processor = new WebhookLogRecordProcessor({ ...options, shutdownTimeoutMillis: 200 });
+    const provider = new LoggerProvider({ processors: [processor] });
+    const logger = provider.getLogger('t');
+    for (let i = 0; i < 50; i++) logger.emit({ eventName: 'auth.success', attributes: { n: i } });
+    assert.equal(processor.stats().spool?.unread, 40);
+    status = 410;
+    await waitUntil(() => processor.stats().state === 'gone', 5000, 'the webhook stopped by 410');
+    const stats = processor.stats();
+    assert.equal(stats.pending, 0);
+    assert.equal(stats.dropped.gone, 50, 'those in memory and those on disk alike');
+    await waitUntil(() => processor.stats().spool?.bytes === 0, 5000, 'the spool acknowledged them all');
+    await provider.shutdown();
+
+    const requestsBefore = receiver.requests.length;
+    status = 200;
+    const next = new WebhookLogRecordProcessor({ ...options, id: 'gone', shutdownTimeoutMillis: 200 });
+    const nextProvider = new LoggerProvider({ processors: [next] });
+    t.after(() => nextProvider.shutdown());
+    assert.equal(next.stats().pending, 0, 'nothing recovered');
+    await next.forceFlush();
+    assert.equal(receiver.requests.length, requestsBefore);
+  });
 });
