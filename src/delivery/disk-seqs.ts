@@ -1,42 +1,63 @@
 /**
  * The sequence numbers of the events that wait on disk, not in memory, in the order the spool
  * gives them back: first a range reserved for the backlog an earlier process left (counted as
- * accepted when the engine starts), then one number per event appended behind that backlog.
+ * accepted when the engine starts), then those of the events appended behind it. Kept as runs
+ * of consecutive numbers (the events appended behind a backlog mostly follow one another), so
+ * that a spool holding millions of them costs a few numbers, not one per event.
  */
 export class DiskSeqs {
-  private rangeNext = 0;
-  private rangeEnd = 0;
-  private readonly later: number[] = [];
-  private head = 0;
+  /** Runs `[starts[i], ends[i])`, oldest first, from `first` on. */
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private first = 0;
+  private count = 0;
 
   /** Reserves `count` numbers from `start` for the backlog found at start. */
   addRange(start: number, count: number): void {
-    this.rangeNext = start;
-    this.rangeEnd = start + count;
+    if (count <= 0) return;
+    this.starts.push(start);
+    this.ends.push(start + count);
+    this.count += count;
   }
 
   push(seq: number): void {
-    this.later.push(seq);
+    const last = this.ends.length - 1;
+    if (last >= this.first && this.ends[last] === seq) this.ends[last] = seq + 1;
+    else {
+      this.starts.push(seq);
+      this.ends.push(seq + 1);
+    }
+    this.count++;
   }
 
   get size(): number {
-    return this.rangeEnd - this.rangeNext + this.later.length - this.head;
+    return this.count;
   }
 
   /** The lowest number still on disk, if any. */
   oldest(): number | undefined {
-    if (this.rangeNext < this.rangeEnd) return this.rangeNext;
-    return this.head < this.later.length ? this.later[this.head] : undefined;
+    return this.count > 0 ? this.starts[this.first] : undefined;
   }
 
   /** Takes the next `count` numbers, oldest first. */
   take(count: number): number[] {
     const seqs: number[] = [];
-    while (seqs.length < count && this.rangeNext < this.rangeEnd) seqs.push(this.rangeNext++);
-    while (seqs.length < count && this.head < this.later.length) seqs.push(this.later[this.head++] as number);
-    if (this.head > 1024 && this.head * 2 > this.later.length) {
-      this.later.splice(0, this.head);
-      this.head = 0;
+    while (seqs.length < count && this.count > 0) {
+      const start = this.starts[this.first] as number;
+      const end = this.ends[this.first] as number;
+      const upTo = Math.min(end, start + count - seqs.length);
+      for (let seq = start; seq < upTo; seq++) seqs.push(seq);
+      this.count -= upTo - start;
+      if (upTo < end) {
+        this.starts[this.first] = upTo;
+      } else {
+        this.first++;
+      }
+    }
+    if (this.first > 1024 && this.first * 2 > this.starts.length) {
+      this.starts.splice(0, this.first);
+      this.ends.splice(0, this.first);
+      this.first = 0;
     }
     return seqs;
   }
