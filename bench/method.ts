@@ -82,7 +82,8 @@ survive, as held events do).
 
 **Outage** (its own process). After a warm-up and one full collection (the baseline), the sink
 answers 503 to ${int(plan.outage.events)} records (the run's ${int(plan.warmup + plan.events)} records, cycled; a turn of the loop every
-${int(plan.yieldEvery)}) at the default queue cap; RSS is sampled at every turn. Budget: peak RSS − baseline
+${int(plan.yieldEvery)}) at the default queue cap, once without a spool (what the queue has no room for is dropped)
+and once with a 1 GiB spool (it waits on disk); RSS is sampled at every turn. Budget for both: peak RSS − baseline
 ≤ \`max-queue-bytes\` + 64 MiB.
 
 \`npm run bench -- --profile ID\` profiles the burst shape of pipeline ID (\`webhook\`,

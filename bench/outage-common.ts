@@ -27,16 +27,21 @@ export async function warmUp(pkg: PackageUnderTest, params: CommonParams, record
   await provider.shutdown();
 }
 
-/** A webhook at its default options whose receiver answers every request with 503. */
+/**
+ * A webhook at its default options whose receiver answers every request with 503; with
+ * `spoolDir`, a spool there of 1 GiB.
+ */
 export function downWebhook(
   pkg: PackageUnderTest,
   params: CommonParams,
+  spoolDir?: string,
 ): { processor: InstanceType<PackageUnderTest['WebhookLogRecordProcessor']>; logger: Logger } {
   const processor = new pkg.WebhookLogRecordProcessor({
     id: 'outage',
     url: `${params.sink}/down/${params.key}`,
     events: BENCH_EVENTS,
     signatureKey: BENCH_SIGNATURE_KEY,
+    ...(spoolDir === undefined ? {} : { spoolDir, spoolMaxBytes: 1024 * 1024 * 1024 }),
   });
   const provider = new LoggerProvider({ processors: [processor] });
   return { processor, logger: provider.getLogger('bench') };

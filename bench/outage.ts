@@ -2,9 +2,13 @@
  * A long outage, in its own process: after a warm-up and one full garbage collection (the
  * baseline), the receiver is down (the sink answers 503) and `events` records (the run's records
  * file, cycled) are emitted with a turn of the event loop every `yieldEvery`, at the
- * processor's default queue cap. RSS is sampled at every turn; the peak over the baseline is
- * what the outage cost in memory. No collection is forced after the baseline.
+ * processor's default queue cap (with `spool`, a spool takes what the queue has no room for).
+ * RSS is sampled at every turn; the peak over the baseline is what the outage cost in memory.
+ * No collection is forced after the baseline.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LogRecord } from '@opentelemetry/api';
 import { cpuMicros, loadPackage, MiB, peakRssMiB, reportResult, scenarioParams, yieldToLoop } from './measure.ts';
 import { collectGarbage, downWebhook, warmUp } from './outage-common.ts';
@@ -16,7 +20,8 @@ const pkg = await loadPackage(params.entry);
 const pool = readRecordsFile(params.records);
 await warmUp(pkg, params, pool.slice(0, 10_000));
 
-const { processor, logger } = downWebhook(pkg, params);
+const spoolDir = params.spool === true ? mkdtempSync(join(tmpdir(), 'otel-webhook-bench-outage-')) : undefined;
+const { processor, logger } = downWebhook(pkg, params, spoolDir);
 collectGarbage();
 const baseline = process.memoryUsage.rss();
 let peak = baseline;
@@ -48,7 +53,9 @@ const result: OutageResult = {
   failedRequests: stats.failedRequests,
   wallMillis,
   cpuMillis: cpu / 1000,
+  ...(stats.spool === undefined ? {} : { spoolBytes: stats.spool.bytes }),
 };
 reportResult(result);
+if (spoolDir !== undefined) rmSync(spoolDir, { recursive: true, force: true });
 // The receiver never comes back: leave without waiting for the shutdown flush.
 process.exit(0);

@@ -198,15 +198,12 @@ export function outageBudgetMiB(r: OutageResult): number {
   return r.maxQueueBytes / MiB + 64;
 }
 
-export function outageTable(r: OutageResult): string {
-  const dropped = Object.entries(r.dropped)
-    .filter(([, n]) => n > 0)
-    .map(([reason, n]) => `${int(n)} ${reason}`)
-    .join(', ');
-  const growth = r.sampledPeakRssMiB - r.rssBaselineMiB;
+/** One row per outage: without a spool (the queue cap holds, the rest is dropped), then with one (the rest waits on disk). */
+export function outageTable(results: readonly OutageResult[]): string {
   return table(
     [
       'Emitted',
+      'spool',
       'queue cap',
       'held at the end',
       'dropped',
@@ -218,9 +215,15 @@ export function outageTable(r: OutageResult): string {
       'CPU s',
       '503s',
     ],
-    [
-      [
+    results.map((r) => {
+      const dropped = Object.entries(r.dropped)
+        .filter(([, n]) => n > 0)
+        .map(([reason, n]) => `${int(n)} ${reason}`)
+        .join(', ');
+      const growth = r.sampledPeakRssMiB - r.rssBaselineMiB;
+      return [
         int(r.events),
+        r.spoolBytes === undefined ? 'none' : `${fixed(r.spoolBytes / MiB)} MiB held`,
         `${int(r.maxQueueEvents)} events / ${int(r.maxQueueBytes / MiB)} MiB`,
         `${int(r.pending)} (${fixed(r.pendingBytes / MiB)} MiB)`,
         dropped || '0',
@@ -231,8 +234,8 @@ export function outageTable(r: OutageResult): string {
         fixed(r.wallMillis / 1000, 2),
         fixed(r.cpuMillis / 1000, 2),
         int(r.failedRequests),
-      ],
-    ],
+      ];
+    }),
   );
 }
 

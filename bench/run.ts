@@ -147,20 +147,25 @@ try {
         DEADLINE_MILLIS,
         ['--expose-gc'],
       );
-      const outage = await runScenario<OutageResult>(
-        'outage.ts',
-        { ...common('outage'), ...plan.outage, yieldEvery: plan.yieldEvery },
-        DEADLINE_MILLIS,
-        ['--expose-gc'],
-      );
+      const outages: OutageResult[] = [];
+      for (const spool of [false, true]) {
+        outages.push(
+          await runScenario<OutageResult>(
+            'outage.ts',
+            { ...common(spool ? 'outage-spool' : 'outage'), ...plan.outage, yieldEvery: plan.yieldEvery, spool },
+            DEADLINE_MILLIS,
+            ['--expose-gc'],
+          ),
+        );
+      }
 
-      const facts = { runs, lines, rows, latency, outage, held };
+      const facts = { runs, lines, rows, latency, outages, held };
       section('Summary (the worse shape)', headlineSection(facts));
       pipelineSections(rows, runs, lines);
       section('4. `logger.emit` latency, ns per emit', latencyTable(latency));
       const wire = rows.find((row) => row.spec.id === 'webhook' && row.shape === 'burst')?.wireBytesPerEvent ?? Number.NaN;
       section('5. Memory per held event (receiver answering 503)', heldTable(held, wire));
-      section(`6. Outage: ${outage.events.toLocaleString('en-US')} records, receiver answering 503`, outageTable(outage));
+      section(`6. Outage: ${plan.outage.events.toLocaleString('en-US')} records, receiver answering 503`, outageTable(outages));
       section('Targets', targetsSection(facts));
     }
   }

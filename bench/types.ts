@@ -135,6 +135,8 @@ export interface HeldResult {
 export interface OutageParams extends CommonParams {
   readonly events: number;
   readonly yieldEvery: number;
+  /** With a spool (in a fresh directory, large enough for every event): what memory has no room for waits there. */
+  readonly spool?: boolean;
 }
 
 export interface OutageResult {
@@ -153,4 +155,6 @@ export interface OutageResult {
   readonly failedRequests: number;
   readonly wallMillis: number;
   readonly cpuMillis: number;
+  /** With a spool: the bytes of the records it holds at the end. */
+  readonly spoolBytes?: number;
 }
