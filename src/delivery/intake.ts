@@ -163,20 +163,19 @@ export class EventIntake {
   /**
    * The endpoint is gone: the events waiting on disk only are dropped as `reason`, and the spool
    * acknowledges them, reading them back a chunk per turn of the event loop (so that no start
-   * sends them again). Returns how many there were.
+   * sends them again).
    */
-  dropOnDisk(reason: DropReason, cause: string): number {
-    const seqs = this.onDisk.take(this.onDisk.size);
-    this.parts.ledger.dropSeqs(reason, seqs, cause);
-    const spool = this.parts.spool;
+  dropOnDisk(reason: DropReason, cause: string): void {
+    const { spool, ledger } = this.parts;
+    if (spool === undefined || this.onDisk.size === 0) return;
+    ledger.dropSeqs(reason, this.onDisk.take(this.onDisk.size), cause);
     const acknowledge = (): void => {
-      const taken = spool?.takeRecovered(1000, 1024 * 1024) ?? [];
+      const taken = spool.takeRecovered(1000, 1024 * 1024);
       if (taken.length === 0) return;
-      spool?.ack(taken.map((event) => event.id));
+      spool.ack(taken.map((event) => event.id));
       setImmediate(acknowledge);
     };
-    if (seqs.length > 0) acknowledge();
-    return seqs.length;
+    acknowledge();
   }
 
   /** Moves events waiting on disk into the queue, a couple of batches at a time, within the queue's caps. */

@@ -53,13 +53,8 @@ export class PendingRecords {
 
   /** The encoded bytes, the open group closed (a view of the buffer, valid until the next append). */
   bytes(): Buffer {
-    this.closeGroup();
+    this.endGroup();
     return this.buffer.subarray(0, this.length);
-  }
-
-  /** Closes the open group: the next record starts a group of its own (a reader may start there). */
-  endGroup(): void {
-    this.closeGroup();
   }
 
   /** Forgets everything encoded, keeping the buffer unless one large record grew it. */
@@ -223,7 +218,7 @@ export class PendingRecords {
 
   /** Encodes `C\t<seq>`, with a checksum of its own: every segment numbered below `seq` holds nothing that is still needed. */
   appendSupersedes(seq: number): number {
-    this.closeGroup();
+    this.endGroup();
     return this.appendBody(`C\t${seq}`, this.length);
   }
 
@@ -241,7 +236,7 @@ export class PendingRecords {
    */
   private beginLine(): number {
     if (this.grouped && (this.groupStart < 0 || this.length - this.groupStart >= GROUP_BYTES)) {
-      this.closeGroup();
+      this.endGroup();
       this.reserve(this.length + GROUP_LINE);
       this.groupStart = this.length;
       this.length += GROUP_LINE;
@@ -250,8 +245,11 @@ export class PendingRecords {
     return this.length;
   }
 
-  /** Writes the line of the open group, now that its lines are known; a group without lines is dropped. */
-  private closeGroup(): void {
+  /**
+   * Writes the line of the open group, now that its lines are known (a group without lines is
+   * dropped): the next record starts a group of its own, where a reader may start.
+   */
+  endGroup(): void {
     const start = this.groupStart;
     if (start < 0) return;
     this.groupStart = -1;

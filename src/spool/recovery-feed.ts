@@ -35,9 +35,7 @@ export class RecoveryFeed {
    * Appended behind the backlog but never written (the write failed), with where their records
    * would have been (segment, byte offset): handed out where the reading reaches that place.
    */
-  private readonly stranded: Recovered[] = [];
-  private readonly strandedSeq: number[] = [];
-  private readonly strandedOffset: number[] = [];
+  private readonly stranded: { readonly recovered: Recovered; readonly seq: number; readonly offset: number }[] = [];
   /** An event read from the files and held back while stranded ones before it are handed out. */
   private held: Recovered | undefined;
   private peeked: Recovered | undefined;
@@ -89,9 +87,7 @@ export class RecoveryFeed {
       // Never written, so never damaged: only its body is read.
       const record = decodeBody(pending.record(records[i] as number, recordBytes));
       if (record?.kind !== 'append') continue;
-      this.stranded.push({ event: record.event, segment: undefined, offset: 0, recordBytes });
-      this.strandedSeq.push(seq);
-      this.strandedOffset.push(offset);
+      this.stranded.push({ recovered: { event: record.event, segment: undefined, offset: 0, recordBytes }, seq, offset });
     }
   }
 
@@ -167,15 +163,13 @@ export class RecoveryFeed {
 
   /** Whether a stranded event was to go before the event read back at `at`. */
   private strandedBefore(at: Recovered): boolean {
-    if (this.stranded.length === 0 || at.segment === undefined) return false;
-    const seq = this.strandedSeq[0] as number;
-    return seq < at.segment.seq || (seq === at.segment.seq && (this.strandedOffset[0] as number) <= at.offset);
+    const first = this.stranded[0];
+    if (first === undefined || at.segment === undefined) return false;
+    return first.seq < at.segment.seq || (first.seq === at.segment.seq && first.offset <= at.offset);
   }
 
   private takeStranded(): Recovered | undefined {
-    this.strandedSeq.shift();
-    this.strandedOffset.shift();
-    return this.stranded.shift();
+    return this.stranded.shift()?.recovered;
   }
 
   /** A group line: its checksum is checked against the lines that follow it, before any of them is read. */
