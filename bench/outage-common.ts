@@ -29,7 +29,7 @@ export async function warmUp(pkg: PackageUnderTest, params: CommonParams, record
 
 /**
  * A webhook at its default options whose receiver answers every request with 503; with
- * `spoolDir`, a spool there of 1 GiB.
+ * `spoolDir`, a spool there of 1 GiB (and a shutdown that leaves the spool at once).
  */
 export function downWebhook(
   pkg: PackageUnderTest,
@@ -41,7 +41,8 @@ export function downWebhook(
     url: `${params.sink}/down/${params.key}`,
     events: BENCH_EVENTS,
     signatureKey: BENCH_SIGNATURE_KEY,
-    ...(spoolDir === undefined ? {} : { spoolDir, spoolMaxBytes: 1024 * 1024 * 1024 }),
+    // With a spool, shutdown leaves what it holds there at once: the receiver never comes back.
+    ...(spoolDir === undefined ? {} : { spoolDir, spoolMaxBytes: 1024 * 1024 * 1024, shutdownTimeoutMillis: 100 }),
   });
   const provider = new LoggerProvider({ processors: [processor] });
   return { processor, logger: provider.getLogger('bench') };

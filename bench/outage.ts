@@ -4,16 +4,56 @@
  * file, cycled) are emitted with a turn of the event loop every `yieldEvery`, at the
  * processor's default queue cap (with `spool`, a spool takes what the queue has no room for).
  * RSS is sampled at every turn; the peak over the baseline is what the outage cost in memory.
- * No collection is forced after the baseline.
+ * No collection is forced after the baseline. With a spool, the processor is then shut down and
+ * a new one started on the same spool: how long its constructor takes, the longest event-loop
+ * delay until the first request carrying the backlog reaches the sink, and when that is.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogRecord } from '@opentelemetry/api';
-import { cpuMicros, loadPackage, MiB, peakRssMiB, reportResult, scenarioParams, yieldToLoop } from './measure.ts';
+import {
+  cpuMicros,
+  loadPackage,
+  MiB,
+  type PackageUnderTest,
+  peakRssMiB,
+  reportResult,
+  scenarioParams,
+  sinkTotals,
+  watchLoopDelay,
+  yieldToLoop,
+} from './measure.ts';
 import { collectGarbage, downWebhook, warmUp } from './outage-common.ts';
-import { readRecordsFile } from './records.ts';
-import type { OutageParams, OutageResult } from './types.ts';
+import { BENCH_EVENTS, BENCH_SIGNATURE_KEY, readRecordsFile } from './records.ts';
+import type { OutageParams, OutageResult, RestartResult } from './types.ts';
+
+/**
+ * A processor started on the spool in `spoolDir`, for the same url (a changed one would set the
+ * events aside), until the sink has its first request (30 s at most): the backlog's first batch.
+ */
+async function restart(pkg: PackageUnderTest, spoolDir: string): Promise<RestartResult> {
+  const before = (await sinkTotals(params.sink, params.key)).failedRequests;
+  const delay = watchLoopDelay();
+  const start = performance.now();
+  const processor = new pkg.WebhookLogRecordProcessor({
+    id: 'outage',
+    url: `${params.sink}/down/${params.key}`,
+    events: BENCH_EVENTS,
+    signatureKey: BENCH_SIGNATURE_KEY,
+    spoolDir,
+    spoolMaxBytes: 1024 * 1024 * 1024,
+  });
+  const constructed = performance.now();
+  const deadline = constructed + 30_000;
+  while ((await sinkTotals(params.sink, params.key)).failedRequests === before && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const firstRequestMillis = performance.now() - constructed;
+  const { maxMillis } = delay.stop();
+  await processor.shutdown();
+  return { constructorMillis: constructed - start, firstRequestMillis, loopDelayMaxMillis: maxMillis };
+}
 
 const params = scenarioParams<OutageParams>();
 const pkg = await loadPackage(params.entry);
@@ -39,7 +79,7 @@ peak = Math.max(peak, process.memoryUsage.rss());
 const stats = processor.stats();
 const { maxQueueEvents, maxQueueBytes } = processor.options;
 
-const result: OutageResult = {
+let result: OutageResult = {
   events: params.events,
   pool: pool.length,
   maxQueueEvents,
@@ -55,7 +95,11 @@ const result: OutageResult = {
   cpuMillis: cpu / 1000,
   ...(stats.spool === undefined ? {} : { spoolBytes: stats.spool.bytes }),
 };
+if (spoolDir !== undefined) {
+  await processor.shutdown();
+  result = { ...result, restart: await restart(pkg, spoolDir) };
+  rmSync(spoolDir, { recursive: true, force: true });
+}
 reportResult(result);
-if (spoolDir !== undefined) rmSync(spoolDir, { recursive: true, force: true });
 // The receiver never comes back: leave without waiting for the shutdown flush.
 process.exit(0);

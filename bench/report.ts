@@ -245,3 +245,22 @@ export function profileTable(top: readonly SelfTime[]): string {
     top.map((entry) => [entry.name, entry.where, fixed(entry.millis), `${fixed(entry.share * 100)}%`]),
   );
 }
+
+/** The processor started on the spool the outage left (only the outage with a spool has one). */
+export function restartTable(results: readonly OutageResult[]): string {
+  return table(
+    ['spool held', 'constructor ms', 'first request of the backlog after s', 'longest loop delay until then ms'],
+    results.flatMap((r) =>
+      r.restart === undefined
+        ? []
+        : [
+            [
+              `${fixed((r.spoolBytes ?? 0) / MiB)} MiB, ${int(r.pending)} events`,
+              fixed(r.restart.constructorMillis, 1),
+              fixed(r.restart.firstRequestMillis / 1000, 2),
+              fixed(r.restart.loopDelayMaxMillis, 1),
+            ],
+          ],
+    ),
+  );
+}

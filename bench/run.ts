@@ -29,6 +29,7 @@ import {
   type RatioLine,
   ratioLines,
   ratiosTable,
+  restartTable,
   shapeTitle,
 } from './report.ts';
 import { type Row, RunSet, SHAPES } from './summary.ts';
@@ -166,6 +167,7 @@ try {
       const wire = rows.find((row) => row.spec.id === 'webhook' && row.shape === 'burst')?.wireBytesPerEvent ?? Number.NaN;
       section('5. Memory per held event (receiver answering 503)', heldTable(held, wire));
       section(`6. Outage: ${plan.outage.events.toLocaleString('en-US')} records, receiver answering 503`, outageTable(outages));
+      section('7. Restart on the spool the outage left (default 1 s throttle)', restartTable(outages));
       section('Targets', targetsSection(facts));
     }
   }

@@ -157,4 +157,16 @@ export interface OutageResult {
   readonly cpuMillis: number;
   /** With a spool: the bytes of the records it holds at the end. */
   readonly spoolBytes?: number;
+  /** With a spool: a new processor started on it once the outage is over (see outage.ts). */
+  readonly restart?: RestartResult;
+}
+
+/** A processor started on the spool an outage left. */
+export interface RestartResult {
+  /** How long its constructor took. */
+  readonly constructorMillis: number;
+  /** From the constructor's return until the sink had the first request carrying the backlog. */
+  readonly firstRequestMillis: number;
+  /** Longest event-loop delay over that time (1 ms resolution; see watchLoopDelay). */
+  readonly loopDelayMaxMillis: number;
 }

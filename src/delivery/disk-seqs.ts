@@ -1,7 +1,8 @@
 /**
  * The sequence numbers of the events that wait on disk, not in memory, in the order the spool
  * gives them back: first a range reserved for the backlog an earlier process left (counted as
- * accepted when the engine starts), then those of the events appended behind it. Kept as runs
+ * accepted once the spool has found it, which may be after events were appended behind it),
+ * then those of the events appended behind it. Kept as runs
  * of consecutive numbers (the events appended behind a backlog mostly follow one another), so
  * that a spool holding millions of them costs a few numbers, not one per event.
  */
@@ -12,11 +13,20 @@ export class DiskSeqs {
   private first = 0;
   private count = 0;
 
-  /** Reserves `count` numbers from `start` for the backlog found at start. */
-  addRange(start: number, count: number): void {
+  /**
+   * Puts `count` numbers from `start` first, for the backlog found at start: they come out
+   * before every number already here, though they may be higher.
+   */
+  addFirst(start: number, count: number): void {
     if (count <= 0) return;
-    this.starts.push(start);
-    this.ends.push(start + count);
+    if (this.first > 0) {
+      this.first--;
+      this.starts[this.first] = start;
+      this.ends[this.first] = start + count;
+    } else {
+      this.starts.unshift(start);
+      this.ends.unshift(start + count);
+    }
     this.count += count;
   }
 
@@ -36,7 +46,11 @@ export class DiskSeqs {
 
   /** The lowest number still on disk, if any. */
   oldest(): number | undefined {
-    return this.count > 0 ? this.starts[this.first] : undefined;
+    if (this.count === 0) return undefined;
+    // Runs rise, except that a first one (see addFirst) may be above the next.
+    const front = this.starts[this.first] as number;
+    const next = this.starts[this.first + 1];
+    return next !== undefined && next < front ? next : front;
   }
 
   /** Takes the next `count` numbers, oldest first. */

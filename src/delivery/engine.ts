@@ -80,9 +80,13 @@ export class DeliveryEngine {
       abandon: () => this.abandon(),
       reportDrops: () => this.ledger.counters.report(),
     });
-    if (this.intake.recover() === 0) return;
-    this.exit.watch();
-    this.arm();
+    // At once, or once the spool has found what an earlier process left.
+    spool?.whenScanned(() => {
+      // A closing engine still delivers them (close ends the scan first), a closed one never.
+      if (this.current === 'closed' || this.current === 'gone' || this.intake.recover() === 0) return;
+      this.exit.watch();
+      this.arm();
+    });
   }
 
   get state(): EngineState {
@@ -128,6 +132,8 @@ export class DeliveryEngine {
 
   stats(): DeliveryStats {
     this.catchUp();
+    // The counts include what an earlier process left: found now if the spool is still looking.
+    this.spool?.finishScan();
     const { counters } = this.ledger;
     return {
       state: this.current === 'draining' ? 'running' : this.current,
@@ -146,6 +152,8 @@ export class DeliveryEngine {
   /** {@link flush}, resolving with false when the deadline passed first. */
   private flushWithin(timeoutMillis: number): Promise<boolean> {
     this.catchUp();
+    // What an earlier process left counts as accepted before this: it is found now.
+    this.spool?.finishScan();
     if (this.current === 'gone' || this.current === 'closed') return Promise.resolve(true);
     const settled = this.ledger.wait(timeoutMillis);
     if (this.inFlight === undefined) this.arm();

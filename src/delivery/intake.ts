@@ -143,19 +143,22 @@ export class EventIntake {
   }
 
   /**
-   * The spool's backlog at start: the events read back at open are queued, the rest stay on
-   * disk, accepted now, and come in through {@link refill} as the queue has room. Returns how
-   * many there are.
+   * The spool's backlog at start, once the spool has found it (see Spool.whenScanned): the
+   * events read back at open are queued, the rest stay on disk, accepted now, and come in
+   * through {@link refill} as the queue has room, before the events appended behind them while
+   * the spool was looking. Returns how many there are.
    */
   recover(): number {
     const { spool, ledger, store, backlog, log } = this.parts;
     if (spool === undefined) return 0;
     ledger.dropAccepted('discarded', spool.unselected);
     this.spoolUnselected = spool.unselected;
-    const count = spool.recovered.length + spool.unread;
+    // Every number on disk so far is of an event appended behind the backlog: the spool's `unread` counts them too.
+    const unread = Math.max(0, spool.unread - this.onDisk.size);
+    const count = spool.recovered.length + unread;
     if (count === 0) return 0;
     for (const event of spool.recovered) backlog.push(store.add(event, ledger.accept()));
-    if (spool.unread > 0) this.onDisk.addRange(ledger.reserve(spool.unread), spool.unread);
+    this.onDisk.addFirst(ledger.reserve(unread), unread);
     log.info(`${count} events recovered from the spool`);
     return count;
   }
@@ -178,12 +181,13 @@ export class EventIntake {
     acknowledge();
   }
 
-  /** Moves events waiting on disk into the queue, a couple of batches at a time, within the queue's caps. */
+  /** Moves events waiting on disk into the queue, up to one batch (the next one sent), within the queue's caps: each read is a bounded task. */
   refill(): void {
     const { spool, settings: s, backlog, ledger, store } = this.parts;
-    if (spool === undefined || this.onDisk.size === 0) return;
-    const events = Math.min(s.maxQueueEvents - backlog.events, 2 * s.maxBatchEvents - backlog.events);
-    const bytes = Math.min(s.maxQueueBytes - backlog.bytes, 2 * s.maxBatchBytes - backlog.bytes);
+    // While the spool is still looking for an earlier backlog, what is on disk waits behind it.
+    if (spool === undefined || this.onDisk.size === 0 || spool.scanning) return;
+    const events = Math.min(s.maxQueueEvents - backlog.events, s.maxBatchEvents - backlog.events);
+    const bytes = Math.min(s.maxQueueBytes - backlog.bytes, s.maxBatchBytes - backlog.bytes);
     if (events <= 0 || bytes <= 0) return;
     const taken = spool.takeRecovered(events, bytes);
     const unselected = spool.unselected - this.spoolUnselected;

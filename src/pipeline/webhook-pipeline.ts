@@ -65,10 +65,12 @@ export class WebhookPipeline {
         ? undefined
         : openSpool(spoolDirectory(spoolDir, options.id), {
             maxBytes: spoolMaxBytes,
+            // Start-up does not wait for an earlier process's backlog to be read.
+            scanInBackground: true,
             sync: options.spoolSync,
             fsyncIntervalMillis: options.spoolFsyncIntervalMillis,
-            recoveredEvents: Math.min(options.maxQueueEvents, 2 * options.maxBatchEvents),
-            recoveredBytes: Math.min(options.maxQueueBytes, 2 * options.maxBatchBytes),
+            recoveredEvents: Math.min(options.maxQueueEvents, options.maxBatchEvents),
+            recoveredBytes: Math.min(options.maxQueueBytes, options.maxBatchBytes),
             log,
             destination: url,
             selects: (event) => mapper.selects(event),

@@ -1,4 +1,5 @@
 import { eventIdAt, type WebhookEvent } from '../records/event.ts';
+import { BackgroundScan, type ScanOutcome } from './background-scan.ts';
 import { rewritePending, unreadableMessage } from './compaction.ts';
 import { IoWarnings, message } from './io-warnings.ts';
 import type { SpoolLock } from './lock.ts';
@@ -8,6 +9,7 @@ import { RecoveryFeed } from './recovery-feed.ts';
 import { type Segment, SegmentWriter } from './segment-writer.ts';
 import type { SpoolContents } from './segments.ts';
 import type { EventBytes, Spool, SpoolOptions, SpoolStats } from './spool.ts';
+import { SpoolScan } from './spool-scan.ts';
 import { WriteSchedule } from './write-schedule.ts';
 
 const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
@@ -24,9 +26,11 @@ const RECOVERED_BYTES = 1024 * 1024;
  * and read back the same way, so memory holds only what was taken. A segment is deleted once
  * read through with every event in it and in older ones acknowledged (it holds their acks);
  * when dead records fill most of the disk space, compaction.ts copies the pending ones.
+ * Opened on a {@link SpoolScan} still to run, it finds what an earlier process left a step per
+ * turn (background-scan.ts): meanwhile new events go behind, as behind an unread backlog, and
+ * nothing is read back or deleted.
  */
 export class FileSpool implements Spool {
-  readonly recovered: readonly WebhookEvent[];
   ticket = -1;
   private readonly directory: string;
   private readonly maxBytes: number;
@@ -41,7 +45,11 @@ export class FileSpool implements Spool {
   /** Events appended behind the backlog in this turn, not written yet: start and length of each record in the pending buffer. */
   private readonly behind: number[] = [];
   private feed: RecoveryFeed | undefined;
-  private readonly tornRecords: number;
+  private tornRecords: number;
+  private readonly firstRecovered: WebhookEvent[];
+  /** The scan of what an earlier process left, while it runs. */
+  private opening: BackgroundScan | undefined;
+  private readonly selects: SpoolOptions['selects'];
   private readonly schedule: WriteSchedule;
   private readonly warnings: IoWarnings;
   private closed = false;
@@ -49,7 +57,7 @@ export class FileSpool implements Spool {
   private keepFiles = false;
   private unselectedTotal = 0;
 
-  constructor(directory: string, options: SpoolOptions, lock: SpoolLock, found: SpoolContents) {
+  constructor(directory: string, options: SpoolOptions, lock: SpoolLock, found: SpoolContents | SpoolScan) {
     this.directory = directory;
     this.maxBytes = options.maxBytes;
     this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
@@ -59,15 +67,44 @@ export class FileSpool implements Spool {
     this.log = options.log;
     this.lock = lock;
     this.warnings = new IoWarnings(directory, options.log);
-    this.tornRecords = found.tornRecords;
-    this.writer = new SegmentWriter(directory, found.segments, this.segmentBytes, (text) => this.log.debug(text));
+    this.selects = options.selects;
+    const scan = found instanceof SpoolScan ? found : undefined;
+    const contents = scan === undefined ? (found as SpoolContents) : undefined;
+    this.tornRecords = contents?.tornRecords ?? 0;
+    this.writer = new SegmentWriter(directory, contents?.segments ?? scan?.files ?? [], this.segmentBytes, (text) => this.log.debug(text));
     this.events = new PendingEvents(this.writer, this.pending);
-    if (found.events > 0) this.feed = new RecoveryFeed(this.writer.segments, found, options.selects);
-    this.writer.rotate();
+    if (contents !== undefined && contents.events > 0) this.feed = new RecoveryFeed(this.writer.segments, contents, this.selects);
+    const first = this.writer.rotate();
     this.schedule = new WriteSchedule({ commit: () => this.commit(), sync: () => this.writer.sync() }, options.fsyncIntervalMillis);
-    this.recovered = this.takeRecovered(options.recoveredEvents ?? RECOVERED_EVENTS, options.recoveredBytes ?? RECOVERED_BYTES);
-    this.reclaim();
-    if (found.events > 0) this.log.debug(`spool ${directory}: ${found.events} pending events (${found.bytes} bytes) to recover`);
+    if (scan === undefined) {
+      this.firstRecovered = this.takeRecovered(options.recoveredEvents ?? RECOVERED_EVENTS, options.recoveredBytes ?? RECOVERED_BYTES);
+      this.reclaim();
+      if (contents !== undefined && contents.events > 0) this.foundNote(contents);
+      return;
+    }
+    // Until the scan ends, every new event is behind whatever it finds: read back from this process's first segment on.
+    this.firstRecovered = [];
+    this.feed = RecoveryFeed.from(this.writer.segments, first.seq, 0);
+    this.opening = new BackgroundScan(scan, (outcome) => this.scanned(scan, outcome));
+  }
+
+  /** The first events recovered at open; none when the spool was opened with a scan in the background (they all come through {@link takeRecovered}). */
+  get recovered(): readonly WebhookEvent[] {
+    this.finishScan();
+    return this.firstRecovered;
+  }
+
+  get scanning(): boolean {
+    return this.opening !== undefined;
+  }
+
+  finishScan(): void {
+    this.opening?.finish();
+  }
+
+  whenScanned(listener: () => void): void {
+    if (this.opening === undefined) listener();
+    else this.opening.whenDone(listener);
   }
 
   get unselected(): number {
@@ -75,6 +112,7 @@ export class FileSpool implements Spool {
   }
 
   get unread(): number {
+    this.finishScan();
     const feed = this.feed;
     if (feed === undefined || feed.unread > 0 || this.closed) return feed?.unread ?? 0;
     // Counted out but not read to the end: looking ahead finds the next event, or the end.
@@ -122,6 +160,7 @@ export class FileSpool implements Spool {
   }
 
   takeRecovered(maxEvents: number, maxBytes: number): WebhookEvent[] {
+    this.finishScan();
     const feed = this.feed;
     if (this.closed || feed === undefined) return [];
     // What was appended behind the backlog is read back from the file: write it first.
@@ -172,6 +211,8 @@ export class FileSpool implements Spool {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.opening?.cancel();
+    this.opening = undefined;
     this.commit();
     this.schedule.stop();
     this.writer.sync();
@@ -181,7 +222,38 @@ export class FileSpool implements Spool {
   }
 
   private bytes(): number {
-    return this.events.bytes + (this.feed?.unreadBytes ?? 0);
+    return this.events.bytes + (this.feed?.unreadBytes ?? 0) + (this.opening?.bytesAtMost ?? 0);
+  }
+
+  /**
+   * The scan of what an earlier process left has ended: its backlog is read first, then the
+   * events appended behind it meanwhile. When the files could not be read, they are left for
+   * the next start (nothing is deleted in this run).
+   */
+  private scanned(scan: SpoolScan, outcome: ScanOutcome): void {
+    this.opening = undefined;
+    const feed = this.feed as RecoveryFeed;
+    if (outcome.ok) {
+      const { found } = outcome;
+      this.tornRecords = found.tornRecords;
+      this.writer.forgetDeleted(scan.files, found.segments);
+      if (found.events > 0) {
+        feed.startAtBacklog(this.writer.segments, found, this.selects);
+        this.foundNote(found);
+      }
+    } else {
+      this.keepFiles = true;
+      this.log.warn(
+        `spool ${this.directory}: reading what an earlier process left failed, it is left for the next start: ${message(outcome.error)}`,
+      );
+    }
+    // Nothing found and nothing behind: the feed ends here.
+    if (feed.unread === 0) this.takeRecovered(0, 0);
+    else this.reclaim();
+  }
+
+  private foundNote(found: SpoolContents): void {
+    this.log.debug(`spool ${this.directory}: ${found.events} pending events (${found.bytes} bytes) to recover`);
   }
 
   /**
@@ -281,7 +353,7 @@ export class FileSpool implements Spool {
 
   /** Deletes the oldest segments that are read through and hold nothing pending; never the active one. */
   private reclaim(): void {
-    if (this.keepFiles) return;
+    if (this.keepFiles || this.opening !== undefined) return;
     this.writer.reclaim((segment) => segment.pending === 0 && (this.feed === undefined || segment.seq < this.feed.seq));
   }
 

@@ -42,14 +42,14 @@ export function appendId(bytes: Buffer): string | undefined {
   return record?.kind === 'append' ? record.event.id : undefined;
 }
 
-function toEvent(header: unknown, raw: string | undefined): WebhookEvent | undefined {
+/** The event of an append record's header, its JSON `raw` (the bytes after the header's tab, copied) or else the header's last member. */
+function toEvent(header: unknown, raw: Buffer | undefined): WebhookEvent | undefined {
   if (!Array.isArray(header)) return undefined;
   const [id, acceptedAt, severity, type, length, escaped] = header as unknown[];
-  const json = raw ?? escaped;
   if (header.length !== (raw === undefined ? 6 : 5)) return undefined;
-  if (typeof id !== 'string' || typeof type !== 'string' || typeof json !== 'string') return undefined;
+  if (typeof id !== 'string' || typeof type !== 'string' || (raw === undefined && typeof escaped !== 'string')) return undefined;
   if (typeof acceptedAt !== 'number' || typeof severity !== 'number' || typeof length !== 'number') return undefined;
-  const bytes = Buffer.from(json, 'utf8');
+  const bytes = raw === undefined ? Buffer.from(escaped as string, 'utf8') : Buffer.from(raw);
   return { id, type, acceptedAt, severity, json: bytes, bytes: bytes.length };
 }
 
@@ -66,19 +66,20 @@ export function decodeRecord(bytes: Buffer): SpoolRecord | undefined {
  * left memory): its body only; `undefined` when the line is not a record.
  */
 export function decodeBody(bytes: Buffer): SpoolRecord | undefined {
-  if (bytes.length < 11 || bytes[8] !== TAB) return undefined;
-  const text = bytes.toString('utf8', 9);
-  if (text[1] !== '\t') return undefined;
+  if (bytes.length < 11 || bytes[8] !== TAB || bytes[10] !== TAB) return undefined;
   try {
+    if (bytes[9] === 0x41) {
+      // `A\t<header>\t<event JSON>`: the JSON is taken as bytes, never decoded (older records carry it in the header).
+      const tab = bytes.indexOf(TAB, 11);
+      const header: unknown = JSON.parse(bytes.toString('utf8', 11, tab < 0 ? bytes.length : tab));
+      const event = toEvent(header, tab < 0 ? undefined : bytes.subarray(tab + 1));
+      return event === undefined ? undefined : { kind: 'append', event };
+    }
+    const text = bytes.toString('utf8', 9);
     if (text[0] === 'K') {
       const ids: unknown = JSON.parse(text.slice(2));
       if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) return undefined;
       return { kind: 'ack', ids: ids as string[] };
-    }
-    if (text[0] === 'A') {
-      const tab = text.indexOf('\t', 2);
-      const event = tab < 0 ? toEvent(JSON.parse(text.slice(2)), undefined) : toEvent(JSON.parse(text.slice(2, tab)), text.slice(tab + 1));
-      return event === undefined ? undefined : { kind: 'append', event };
     }
     if (text[0] === 'C' && SEQ.test(text.slice(2))) return { kind: 'supersedes', seq: Number(text.slice(2)) };
   } catch {

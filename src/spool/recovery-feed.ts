@@ -28,9 +28,9 @@ export class RecoveryFeed {
   /** Events dropped because `selects` refused them, and their ids not yet acknowledged on disk. */
   unselected = 0;
   readonly unselectedIds: string[] = [];
-  private readonly reader: SegmentReader;
-  private readonly acked: ReadonlySet<string>;
-  private readonly selects: ((event: WebhookEvent) => boolean) | undefined;
+  private reader: SegmentReader;
+  private acked: ReadonlySet<string>;
+  private selects: ((event: WebhookEvent) => boolean) | undefined;
   /**
    * Appended behind the backlog but never written (the write failed), with where their records
    * would have been (segment, byte offset): handed out where the reading reaches that place.
@@ -62,6 +62,20 @@ export class RecoveryFeed {
   static from(segments: readonly Segment[], seq: number, offset: number): RecoveryFeed {
     const none: SpoolContents = { segments: [], acked: new Set(), events: 0, bytes: 0, tornRecords: 0 };
     return new RecoveryFeed(segments, none, undefined, { seq, offset });
+  }
+
+  /**
+   * The backlog an earlier process left, found after this feed started (as one {@link from} the
+   * first segment this process wrote, before anything was read): it is read first, from the
+   * oldest segment of `segments`, then what was appended since.
+   */
+  startAtBacklog(segments: readonly Segment[], contents: SpoolContents, selects: ((event: WebhookEvent) => boolean) | undefined): void {
+    this.reader.close();
+    this.reader = new SegmentReader(segments);
+    this.acked = contents.acked;
+    this.selects = selects;
+    this.unread += contents.events;
+    this.unreadBytes += contents.bytes;
   }
 
   /** The segment being read: every older one is read through. */

@@ -171,6 +171,18 @@ export class SegmentWriter {
     }
   }
 
+  /** Forgets the segments of `listed` that are not in `kept`: a scan deleted them (superseded by a compaction). */
+  forgetDeleted(listed: readonly SegmentFile[], kept: readonly SegmentFile[]): void {
+    const gone = new Set(listed.map((file) => file.seq));
+    for (const file of kept) gone.delete(file.seq);
+    for (let i = this.segments.length - 2; i >= 0 && gone.size > 0; i--) {
+      const segment = this.segments[i] as Segment;
+      if (!gone.delete(segment.seq)) continue;
+      this.segments.splice(i, 1);
+      this.diskBytes -= segment.size;
+    }
+  }
+
   /** Deletes the oldest segments while `done` says so; never the last one. */
   reclaim(done: (segment: Segment) => boolean): void {
     while (this.segments.length > 1 && done(this.segments[0] as Segment)) {

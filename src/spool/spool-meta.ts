@@ -104,6 +104,20 @@ function setAside(directory: string, found: SpoolContents, metaText: string | un
   return aside;
 }
 
+/**
+ * Whether the events in `directory` are for `destination`, known without reading them: its
+ * metadata says so, or it has none (a new spool, or one of an earlier version: the metadata is
+ * written now, as {@link checkDestination} would). False: only checkDestination can tell.
+ */
+export function claimDestination(directory: string, destination: string): boolean {
+  const meta = readMeta(directory);
+  if (meta === 'missing') {
+    writeMeta(directory, `${JSON.stringify(newMeta(destination))}\n`);
+    return true;
+  }
+  return typeof meta === 'object' && fingerprint(meta.salt, destination) === meta.destination;
+}
+
 /** What {@link checkDestination} decided. */
 export interface DestinationCheck {
   /** The contents to recover: as found, or none when they were set aside. */

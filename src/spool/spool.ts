@@ -5,7 +5,8 @@ import { WebhookSpoolError } from './errors.ts';
 import { FileSpool } from './file-spool.ts';
 import { acquireSpoolLock } from './lock.ts';
 import { reconcile } from './recovery.ts';
-import { scanSpool } from './segments.ts';
+import { claimDestination, destinationOf } from './spool-meta.ts';
+import { SpoolScan } from './spool-scan.ts';
 
 export type { WebhookSpoolErrorCode } from './errors.ts';
 export { WebhookSpoolError } from './errors.ts';
@@ -48,6 +49,15 @@ export interface SpoolOptions {
    * @default 4194304
    */
   readonly segmentBytes?: number;
+  /**
+   * Whether {@link openSpool} returns before reading what an earlier process left: the segments
+   * are then read a bounded step per turn of the event loop ({@link Spool.scanning}), new events
+   * go behind them meanwhile, and {@link Spool.whenScanned} tells when the backlog is known.
+   * Unset: they are read before `openSpool` returns (also when the destination check needs
+   * them, see `destination`).
+   * @default false
+   */
+  readonly scanInBackground?: boolean;
 }
 
 export interface SpoolStats {
@@ -74,8 +84,23 @@ export interface EventBytes {
 }
 
 export interface Spool {
-  /** The first of the events left unacknowledged by an earlier process, oldest first, exactly as appended; the rest come through {@link takeRecovered}. */
+  /**
+   * The first of the events left unacknowledged by an earlier process, oldest first, exactly as
+   * appended; the rest come through {@link takeRecovered}. None when the scan ran in the
+   * background (`scanInBackground`): they all come through `takeRecovered`. Reading it, like
+   * {@link unread} and {@link takeRecovered}, first ends a scan still running ({@link finishScan}).
+   */
   readonly recovered: readonly WebhookEvent[];
+  /**
+   * Whether what an earlier process left is still being read (`scanInBackground`). Meanwhile an
+   * appended event goes behind whatever is found, nothing is read back, no segment is deleted,
+   * and `stats().bytes` counts every file not read through yet at its size.
+   */
+  readonly scanning: boolean;
+  /** Reads what is left of a scan running in the background now. Never throws (a failure is logged and the files are kept). */
+  finishScan(): void;
+  /** Calls `listener` once the scan has ended (at once when it has): {@link unread} then counts what was found. */
+  whenScanned(listener: () => void): void;
   /** Events left by an earlier process that `selects` refused, so far: dropped (never returned), and counted here as they are read. */
   readonly unselected: number;
   /**
@@ -151,12 +176,13 @@ export function openSpool(directory: string, options: SpoolOptions): Spool {
   }
   const lock = acquireSpoolLock(absolute, (text) => options.log.warn(text));
   try {
-    const found = reconcile(
-      absolute,
-      scanSpool(absolute, (text) => options.log.warn(text)),
-      options,
-    );
-    return new FileSpool(absolute, options, lock, found);
+    const scan = new SpoolScan(absolute, (text) => options.log.warn(text));
+    // Events meant for another destination are set aside before anything is written: that needs the scan's count first.
+    const background =
+      options.scanInBackground === true &&
+      scan.files.length > 0 &&
+      (options.destination === undefined || claimDestination(absolute, destinationOf(options.destination)));
+    return new FileSpool(absolute, options, lock, background ? scan : reconcile(absolute, scan.finish(), options));
   } catch (error) {
     lock.release();
     throw new WebhookSpoolError('ERR_WEBHOOK_SPOOL_IO', absolute, `cannot open spool ${absolute}: ${message(error)}`, {

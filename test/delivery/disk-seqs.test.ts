@@ -6,7 +6,7 @@ import { DiskSeqs } from '../../src/delivery/disk-seqs.ts';
 describe('sequence numbers waiting on disk', () => {
   it('gives back the reserved range, then the numbers pushed, oldest first', () => {
     const seqs = new DiskSeqs();
-    seqs.addRange(10, 3);
+    seqs.addFirst(10, 3);
     for (const seq of [13, 14, 20, 21, 30]) seqs.push(seq);
     assert.equal(seqs.size, 8);
     assert.equal(seqs.oldest(), 10);
@@ -16,6 +16,18 @@ describe('sequence numbers waiting on disk', () => {
     assert.equal(seqs.size, 0);
     assert.equal(seqs.oldest(), undefined);
     assert.deepEqual(seqs.take(1), []);
+  });
+
+  it('gives back a backlog found after events went behind it first, and knows the lowest number still there', () => {
+    const seqs = new DiskSeqs();
+    for (const seq of [0, 1, 2]) seqs.push(seq);
+    seqs.addFirst(3, 2);
+    assert.equal(seqs.oldest(), 0);
+    assert.deepEqual(seqs.take(1), [3]);
+    assert.equal(seqs.oldest(), 0);
+    assert.deepEqual(seqs.take(2), [4, 0]);
+    assert.equal(seqs.oldest(), 1);
+    assert.deepEqual(seqs.take(5), [1, 2]);
   });
 
   it('keeps a million consecutive numbers as one run', () => {
@@ -32,7 +44,7 @@ describe('sequence numbers waiting on disk', () => {
     const seqs = new DiskSeqs();
     const model: number[] = [];
     let next = 0;
-    seqs.addRange(next, 50);
+    seqs.addFirst(next, 50);
     for (let i = 0; i < 50; i++) model.push(next++);
     for (let step = 0; step < 20_000; step++) {
       if (random() < 0.6) {
