@@ -1,11 +1,10 @@
 import { eventIdAt, type WebhookEvent } from '../records/event.ts';
-import { BackgroundScan, type ScanOutcome } from './background-scan.ts';
 import { rewritePending, unreadableMessage } from './compaction.ts';
-import { IoWarnings, message } from './io-warnings.ts';
+import { DiskBacklog } from './disk-backlog.ts';
+import { IoWarnings } from './io-warnings.ts';
 import type { SpoolLock } from './lock.ts';
 import { ID_START, PendingEvents } from './pending-events.ts';
 import { PendingRecords } from './pending-records.ts';
-import { RecoveryFeed } from './recovery-feed.ts';
 import { type Segment, SegmentWriter } from './segment-writer.ts';
 import type { SpoolContents } from './segments.ts';
 import type { EventBytes, Spool, SpoolOptions, SpoolStats } from './spool.ts';
@@ -25,10 +24,9 @@ const RECOVERED_BYTES = 1024 * 1024;
  * ({@link takeRecovered}); while some are still unread, new events are appended behind them
  * and read back the same way, so memory holds only what was taken. A segment is deleted once
  * read through with every event in it and in older ones acknowledged (it holds their acks);
- * when dead records fill most of the disk space, compaction.ts copies the pending ones.
- * Opened on a {@link SpoolScan} still to run, it finds what an earlier process left a step per
- * turn (background-scan.ts): meanwhile new events go behind, as behind an unread backlog, and
- * nothing is read back or deleted.
+ * when dead records fill most of the disk space, compaction.ts copies the pending ones. What
+ * is on disk only (and a scan of an earlier process's files still running) is the
+ * {@link DiskBacklog}'s.
  */
 export class FileSpool implements Spool {
   ticket = -1;
@@ -44,18 +42,12 @@ export class FileSpool implements Spool {
   private readonly events: PendingEvents;
   /** Events appended behind the backlog in this turn, not written yet: start and length of each record in the pending buffer. */
   private readonly behind: number[] = [];
-  private feed: RecoveryFeed | undefined;
-  private tornRecords: number;
+  /** The events on disk only, read back in order. */
+  private readonly backlog: DiskBacklog;
   private readonly firstRecovered: WebhookEvent[];
-  /** The scan of what an earlier process left, while it runs. */
-  private opening: BackgroundScan | undefined;
-  private readonly selects: SpoolOptions['selects'];
   private readonly schedule: WriteSchedule;
   private readonly warnings: IoWarnings;
   private closed = false;
-  /** Recovered events left in the files unread after a read failed: no segment is deleted in this run. */
-  private keepFiles = false;
-  private unselectedTotal = 0;
 
   constructor(directory: string, options: SpoolOptions, lock: SpoolLock, found: SpoolContents | SpoolScan) {
     this.directory = directory;
@@ -67,25 +59,18 @@ export class FileSpool implements Spool {
     this.log = options.log;
     this.lock = lock;
     this.warnings = new IoWarnings(directory, options.log);
-    this.selects = options.selects;
     const scan = found instanceof SpoolScan ? found : undefined;
     const contents = scan === undefined ? (found as SpoolContents) : undefined;
-    this.tornRecords = contents?.tornRecords ?? 0;
     this.writer = new SegmentWriter(directory, contents?.segments ?? scan?.files ?? [], this.segmentBytes, (text) => this.log.debug(text));
     this.events = new PendingEvents(this.writer, this.pending);
-    if (contents !== undefined && contents.events > 0) this.feed = new RecoveryFeed(this.writer.segments, contents, this.selects);
     const first = this.writer.rotate();
     this.schedule = new WriteSchedule({ commit: () => this.commit(), sync: () => this.writer.sync() }, options.fsyncIntervalMillis);
-    if (scan === undefined) {
-      this.firstRecovered = this.takeRecovered(options.recoveredEvents ?? RECOVERED_EVENTS, options.recoveredBytes ?? RECOVERED_BYTES);
-      this.reclaim();
-      if (contents !== undefined && contents.events > 0) this.foundNote(contents);
-      return;
-    }
-    // Until the scan ends, every new event is behind whatever it finds: read back from this process's first segment on.
-    this.firstRecovered = [];
-    this.feed = RecoveryFeed.from(this.writer.segments, first.seq, 0);
-    this.opening = new BackgroundScan(scan, (outcome) => this.scanned(scan, outcome));
+    const parts = { directory, log: options.log, selects: options.selects, writer: this.writer, scanned: () => this.scanned() };
+    // With a scan to run, every new event goes behind whatever it finds: read back from this process's first segment on.
+    this.backlog = new DiskBacklog(parts, contents, scan === undefined ? undefined : { scan, first });
+    this.firstRecovered =
+      scan === undefined ? this.takeRecovered(options.recoveredEvents ?? RECOVERED_EVENTS, options.recoveredBytes ?? RECOVERED_BYTES) : [];
+    this.reclaim();
   }
 
   /** The first events recovered at open; none when the spool was opened with a scan in the background (they all come through {@link takeRecovered}). */
@@ -95,29 +80,28 @@ export class FileSpool implements Spool {
   }
 
   get scanning(): boolean {
-    return this.opening !== undefined;
+    return this.backlog.scanning;
   }
 
   finishScan(): void {
-    this.opening?.finish();
+    this.backlog.finishScan();
   }
 
   whenScanned(listener: () => void): void {
-    if (this.opening === undefined) listener();
-    else this.opening.whenDone(listener);
+    this.backlog.whenScanned(listener);
   }
 
   get unselected(): number {
-    return this.unselectedTotal + (this.feed?.unselected ?? 0);
+    return this.backlog.unselected;
   }
 
   get unread(): number {
     this.finishScan();
-    const feed = this.feed;
-    if (feed === undefined || feed.unread > 0 || this.closed) return feed?.unread ?? 0;
+    const { backlog } = this;
+    if (!backlog.active || backlog.unread > 0 || this.closed) return backlog.unread;
     // Counted out but not read to the end: looking ahead finds the next event, or the end.
     this.takeRecovered(0, 0);
-    return this.feed === undefined ? 0 : 1;
+    return backlog.active ? 1 : 0;
   }
 
   append(event: WebhookEvent): boolean {
@@ -148,36 +132,26 @@ export class FileSpool implements Spool {
   }
 
   get backlogged(): boolean {
-    return this.feed !== undefined;
+    return this.backlog.active;
   }
 
   spill(): void {
-    if (this.closed || this.feed !== undefined) return;
+    if (this.closed || this.backlog.active) return;
     // The next record starts a group where what is written and pending ends: read from there.
     this.pending.endGroup();
     const { seq, size } = this.writer.active ?? this.writer.rotate();
-    this.feed = RecoveryFeed.from(this.writer.segments, seq, size + this.pending.length);
+    this.backlog.spill(seq, size + this.pending.length);
   }
 
   takeRecovered(maxEvents: number, maxBytes: number): WebhookEvent[] {
     this.finishScan();
-    const feed = this.feed;
-    if (this.closed || feed === undefined) return [];
+    if (this.closed || !this.backlog.active) return [];
     // What was appended behind the backlog is read back from the file: write it first.
     this.commit();
     const taken: WebhookEvent[] = [];
-    try {
-      if (!feed.take(taken, maxEvents, maxBytes, this.events)) this.caughtUp(feed);
-    } catch (error) {
-      // The rest stays in the files for the next start; nothing is deleted in this run any more.
-      this.log.warn(
-        `spool ${this.directory}: reading recovered events failed, ${feed.unread} are left for the next start: ${message(error)}`,
-      );
-      this.keepFiles = true;
-      this.caughtUp(feed);
-    }
-    if (feed.unselectedIds.length > 0) {
-      this.pending.appendAcks(feed.unselectedIds.splice(0));
+    const unselected = this.backlog.take(taken, maxEvents, maxBytes, this.events);
+    if (unselected.length > 0) {
+      this.pending.appendAcks(unselected);
       this.acksAdded();
     } else {
       this.maintain();
@@ -195,7 +169,7 @@ export class FileSpool implements Spool {
     } catch (error) {
       if (active !== undefined) this.events.unwritten(active, size);
       // They were to go at `size` of the active segment, or of the one the write started.
-      this.feed?.strand(this.pending, this.behind, (active ?? this.writer.segments.at(-1))?.seq ?? Number.POSITIVE_INFINITY, size);
+      this.backlog.strand(this.pending, this.behind, (active ?? this.writer.segments.at(-1))?.seq ?? Number.POSITIVE_INFINITY, size);
       this.warnings.failed('writing to the spool failed (events accepted in this turn are held in memory only)', error);
     }
     this.pending.clear();
@@ -204,56 +178,29 @@ export class FileSpool implements Spool {
   }
 
   stats(): SpoolStats {
-    const unread = this.feed?.unread ?? 0;
-    return { bytes: this.bytes(), maxBytes: this.maxBytes, events: this.events.count + unread, unread, tornRecords: this.tornRecords };
+    const { unread, tornRecords } = this.backlog;
+    return { bytes: this.bytes(), maxBytes: this.maxBytes, events: this.events.count + unread, unread, tornRecords };
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.opening?.cancel();
-    this.opening = undefined;
     this.commit();
     this.schedule.stop();
     this.writer.sync();
     this.writer.closeActive();
-    this.feed?.close();
+    this.backlog.close();
     this.lock.release();
   }
 
   private bytes(): number {
-    return this.events.bytes + (this.feed?.unreadBytes ?? 0) + (this.opening?.bytesAtMost ?? 0);
+    return this.events.bytes + this.backlog.bytes;
   }
 
-  /**
-   * The scan of what an earlier process left has ended: its backlog is read first, then the
-   * events appended behind it meanwhile. When the files could not be read, they are left for
-   * the next start (nothing is deleted in this run).
-   */
-  private scanned(scan: SpoolScan, outcome: ScanOutcome): void {
-    this.opening = undefined;
-    const feed = this.feed as RecoveryFeed;
-    if (outcome.ok) {
-      const { found } = outcome;
-      this.tornRecords = found.tornRecords;
-      this.writer.forgetDeleted(scan.files, found.segments);
-      if (found.events > 0) {
-        feed.startAtBacklog(this.writer.segments, found, this.selects);
-        this.foundNote(found);
-      }
-    } else {
-      this.keepFiles = true;
-      this.log.warn(
-        `spool ${this.directory}: reading what an earlier process left failed, it is left for the next start: ${message(outcome.error)}`,
-      );
-    }
-    // Nothing found and nothing behind: the feed ends here.
-    if (feed.unread === 0) this.takeRecovered(0, 0);
+  /** A scan in the background has ended: with nothing found and nothing behind, looking ahead ends the backlog; else what is read through goes. */
+  private scanned(): void {
+    if (this.backlog.unread === 0) this.takeRecovered(0, 0);
     else this.reclaim();
-  }
-
-  private foundNote(found: SpoolContents): void {
-    this.log.debug(`spool ${this.directory}: ${found.events} pending events (${found.bytes} bytes) to recover`);
   }
 
   /**
@@ -319,10 +266,10 @@ export class FileSpool implements Spool {
     } else {
       this.schedule.turn();
     }
-    if (this.feed === undefined) {
+    if (!this.backlog.active) {
       this.ticket = this.events.add(segment, offset, recordBytes);
     } else {
-      this.feed.behind(recordBytes);
+      this.backlog.behind(recordBytes);
       if (!this.everyEvent) this.behind.push(line, recordBytes);
     }
     return true;
@@ -335,26 +282,17 @@ export class FileSpool implements Spool {
     this.maintain();
   }
 
-  private caughtUp(feed: RecoveryFeed): void {
-    this.unselectedTotal += feed.unselected;
-    const dropped = `${feed.unselected} recovered events are no longer selected by events or level; dropped (counted as discarded)`;
-    if (feed.unselected > 0) this.log.info?.(`spool ${this.directory}: ${dropped}`);
-    feed.close();
-    this.feed = undefined;
-  }
-
   private maintain(): void {
     this.reclaim();
     if (!this.writer.rotated) return;
     this.writer.rotated = false;
     const { segments, diskBytes } = this.writer;
-    if (this.feed === undefined && segments.length > 2 && diskBytes > 2 * this.bytes() + 2 * this.segmentBytes) this.compact();
+    if (!this.backlog.active && segments.length > 2 && diskBytes > 2 * this.bytes() + 2 * this.segmentBytes) this.compact();
   }
 
   /** Deletes the oldest segments that are read through and hold nothing pending; never the active one. */
   private reclaim(): void {
-    if (this.keepFiles || this.opening !== undefined) return;
-    this.writer.reclaim((segment) => segment.pending === 0 && (this.feed === undefined || segment.seq < this.feed.seq));
+    this.writer.reclaim((segment) => segment.pending === 0 && this.backlog.readThrough(segment));
   }
 
   /** Copies the records of the pending events into new segments when dead records (acknowledged events held in place by an older pending one, and ack lines) fill most of the disk space. */
