@@ -29,7 +29,8 @@ export interface SpoolOptions {
   readonly selects?: (event: WebhookEvent) => boolean;
   /**
    * `batch`: the records of every event accepted in one turn of the event loop are written
-   * with one `write(2)` when the turn ends (or at `commit()`, `close()` and process exit).
+   * with one `write(2)` when the turn ends (or at `commit()`, `close()` and process exit; in a
+   * turn that accepts more than 1 MiB of records, a MiB at a time as they come).
    * `event`: each event is written before `append` returns.
    * @default 'batch'
    */

@@ -81,4 +81,16 @@ describe('spool group commit', () => {
     assert.equal(eventsOf(requests[1]?.body as Buffer).length, 20, 'the second body carries the events of that phase');
     assert.deepEqual(missing, [[], []]);
   });
+
+  it('writes a turn that accepts more than a MiB of records as it goes, not all at its end', (t) => {
+    const dir = tempDir(t);
+    const { spool } = open(t, dir, { sync: 'batch' });
+    const padding = 'x'.repeat(1000);
+    for (let i = 0; i < 2000; i++) spool.append(spoolEvent(i, `"n":${i},"p":"${padding}"`));
+    // Still in the turn that accepted them: about 2 MiB of records, the first MiB or more on disk already.
+    const onDisk = idsOnDisk(dir);
+    assert.ok(onDisk.size >= 1000 && onDisk.size < 2000, `${onDisk.size} on disk`);
+    spool.commit();
+    assert.equal(idsOnDisk(dir).size, 2000);
+  });
 });
