@@ -180,6 +180,7 @@ try {
     shape: 'steady',
     events: plan.events,
     warmup: plan.warmup,
+    warmupRounds: plan.warmupRounds,
     yieldEvery: plan.yieldEvery,
     steadyThrottleMillis: THROTTLE_MILLIS,
   };

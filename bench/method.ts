@@ -22,10 +22,11 @@ Stalwart events of the types ${code(SELECTED_TYPE_NAMES)}, 4–8 attributes each
 document ids, 64-bit span ids, IPv4/IPv6 addresses, ports, message ids and e-mail addresses
 that change from record to record (5% of account names with non-ASCII letters). Every pipeline
 gets the same records; before them, ${int(plan.warmup)} other records go through the same pipeline and are
-delivered, so the measured part runs on compiled code, as in a long-lived process: with fewer,
-V8 is still compiling the hot functions of every pipeline during the measured part (a few
-hundred ms of compiler-thread CPU, paid once per process). The warm-up is measured too and
-shown as "first ${int(plan.warmup)} after start": what a freshly started process pays.
+delivered, ${plan.warmupRounds} times over, so the measured part runs on compiled code, as in a long-lived process:
+after one round, V8 is still compiling the hot functions of every pipeline during the measured
+part (tens of ms of compiler-thread CPU, more for the paths that only a spool or a second burst
+takes), paid once per process. The first round is measured too and shown as "first
+${int(plan.warmup)} after start": what a freshly started process pays.
 
 **Pipelines**, each a \`LoggerProvider\` with one processor:
 1. *baseline*: a processor that does nothing: what the SDK's own \`logger.emit\` costs.

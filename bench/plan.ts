@@ -6,6 +6,8 @@ export interface Plan {
   /** Records measured per pipeline run, and other records run through first (not measured). */
   readonly events: number;
   readonly warmup: number;
+  /** Times the warm-up records go through each pipeline before the measured part (only the first is measured, as "first … after start"). */
+  readonly warmupRounds: number;
   /** Runs of every pipeline in every shape, interleaved. */
   readonly repeats: number;
   /** Steady shape: emits between two turns of the event loop, and the throttle. */
@@ -25,6 +27,7 @@ export const FULL_PLAN: Plan = {
   name: 'full',
   events: 100_000,
   warmup: 100_000,
+  warmupRounds: 3,
   repeats: 3,
   latency: { warmup: 50_000, rounds: 200, perRound: 1_000, pool: 20_000 },
   held: 100_000,
@@ -36,6 +39,7 @@ export const QUICK_PLAN: Plan = {
   name: 'quick',
   events: 20_000,
   warmup: 20_000,
+  warmupRounds: 2,
   repeats: 1,
   latency: { warmup: 10_000, rounds: 50, perRound: 1_000, pool: 5_000 },
   held: 20_000,
@@ -103,8 +107,8 @@ export function pipelineSpecs(spoolModes: readonly SpoolMode[]): PipelineSpec[] 
   ];
 }
 
-/** Flags that change a plan's sizes: `--warmup N`, `--events N`, `--repeats N` (the plan is then named custom). */
-export function withOverrides(plan: Plan, flags: { warmup?: string; events?: string; repeats?: string }): Plan {
+/** Flags that change a plan's sizes: `--warmup N`, `--warmup-rounds N`, `--events N`, `--repeats N` (the plan is then named custom). */
+export function withOverrides(plan: Plan, flags: { warmup?: string; 'warmup-rounds'?: string; events?: string; repeats?: string }): Plan {
   const count = (name: string, text: string | undefined, fallback: number): number => {
     if (text === undefined) return fallback;
     const n = Number(text);
@@ -112,11 +116,13 @@ export function withOverrides(plan: Plan, flags: { warmup?: string; events?: str
       throw new Error(`--${name} must be a whole number up to 10,000,000, not ${text}`);
     return n;
   };
-  if (flags.warmup === undefined && flags.events === undefined && flags.repeats === undefined) return plan;
+  const rounds = flags['warmup-rounds'];
+  if (flags.warmup === undefined && rounds === undefined && flags.events === undefined && flags.repeats === undefined) return plan;
   return {
     ...plan,
     name: 'custom',
     warmup: count('warmup', flags.warmup, plan.warmup),
+    warmupRounds: Math.max(1, count('warmup-rounds', rounds, plan.warmupRounds)),
     events: Math.max(1, count('events', flags.events, plan.events)),
     repeats: Math.max(1, count('repeats', flags.repeats, plan.repeats)),
   };

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --out FILE] [-- --spool-modes JSON] [-- --profile ID]`:
+ * `npm run bench [-- --quick] [-- --out FILE] [-- --spool-modes JSON] [-- --profile ID] [-- --warmup N --warmup-rounds N --events N --repeats N]`:
  * installs the package from `npm pack`, runs every scenario in its own process against a sink
  * process on 127.0.0.1, prints the tables, and (full runs, or whenever `--out` is given) writes
  * them into BENCHMARKS.md between its result markers. `--profile ID` only profiles the burst
@@ -52,6 +52,7 @@ const { values: flags } = parseArgs({
     'spool-modes': { type: 'string' },
     profile: { type: 'string' },
     warmup: { type: 'string' },
+    'warmup-rounds': { type: 'string' },
     events: { type: 'string' },
     repeats: { type: 'string' },
     only: { type: 'string' },
@@ -97,6 +98,7 @@ const pipelineParams = (spec: PipelineSpec, shape: Shape, key: string): Pipeline
   shape,
   events: plan.events,
   warmup: plan.warmup,
+  warmupRounds: plan.warmupRounds,
   yieldEvery: plan.yieldEvery,
   steadyThrottleMillis: plan.steadyThrottleMillis,
 });

@@ -37,6 +37,8 @@ export interface PipelineParams extends CommonParams {
   readonly events: number;
   /** Other records run through first, delivered, not measured. */
   readonly warmup: number;
+  /** Times they are run through (the first one's CPU is reported as what a freshly started process pays). */
+  readonly warmupRounds: number;
   /** Steady shape: emits between two `setImmediate` turns. */
   readonly yieldEvery: number;
   /** Steady shape: the webhook throttle and the batch processor's scheduled delay. */
