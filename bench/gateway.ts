@@ -38,7 +38,7 @@ import { describeMachine } from './machine.ts';
 import { sinkTotals } from './measure.ts';
 import { FULL_PLAN, type Plan, QUICK_PLAN } from './plan.ts';
 import { runScenario, startSink } from './processes.ts';
-import { BENCH_EVENTS, BENCH_SIGNATURE_KEY, readRecordsFile, writeRecordsFile } from './records.ts';
+import { BENCH_EVENTS, BENCH_SIGNATURE_KEY, readRecordsFile, recordsInFile, writeRecordsFile } from './records.ts';
 import { machineSection } from './report.ts';
 import type { PipelineParams, PipelineResult } from './types.ts';
 
@@ -166,7 +166,7 @@ const install = installPacked();
 const entry = createRequire(join(install.dir, 'package.json')).resolve('otel-webhook-exporter');
 const cli = join(install.packageDir, 'bin', 'otel-webhooks.js');
 const recordsFile = join(install.dir, 'records.json');
-writeRecordsFile(recordsFile, plan.warmup + plan.events, plan.seed);
+writeRecordsFile(recordsFile, recordsInFile(plan), plan.seed);
 const sink = await startSink();
 try {
   const rows: Row[] = [];
@@ -197,7 +197,7 @@ try {
   const records = readRecordsFile(recordsFile);
   for (const encoding of ['protobuf', 'json'] as const) {
     const warm = encodeRequests(records.slice(0, plan.warmup), REQUEST_RECORDS, encoding);
-    const measured = encodeRequests(records.slice(plan.warmup), REQUEST_RECORDS, encoding);
+    const measured = encodeRequests(records.slice(plan.warmup, plan.warmup + plan.events), REQUEST_RECORDS, encoding);
     rows.push(await runGateway(cli, install.dir, sink.url, encoding, warm, measured));
   }
   process.stdout.write(`\n${table(rows)}\n`);

@@ -1,6 +1,6 @@
 /** The method text kept with the results, written from the plan that produced them. */
 import type { Plan, SpoolMode } from './plan.ts';
-import { FILTERED_TYPE_NAMES, SELECTED_TYPE_NAMES } from './records.ts';
+import { FILTERED_TYPE_NAMES, recordsInFile, SELECTED_TYPE_NAMES } from './records.ts';
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const code = (names: readonly string[]): string => names.map((name) => `\`${name}\``).join(', ');
@@ -22,11 +22,12 @@ Stalwart events of the types ${code(SELECTED_TYPE_NAMES)}, 4–8 attributes each
 document ids, 64-bit span ids, IPv4/IPv6 addresses, ports, message ids and e-mail addresses
 that change from record to record (5% of account names with non-ASCII letters). Every pipeline
 gets the same records; before them, ${int(plan.warmup)} other records go through the same pipeline and are
-delivered, ${plan.warmupRounds} times over, so the measured part runs on compiled code, as in a long-lived process:
-after one round, V8 is still compiling the hot functions of every pipeline during the measured
-part (tens of ms of compiler-thread CPU, more for the paths that only a spool or a second burst
-takes), paid once per process. The first round is measured too and shown as "first
-${int(plan.warmup)} after start": what a freshly started process pays.
+delivered${plan.warmupRounds > 1 ? `, ${plan.warmupRounds} times, new records each time` : ''}, so the measured part runs mostly on compiled code, as in a
+long-lived process: with fewer, V8 is still compiling the hot functions of every pipeline during
+the measured part (a few hundred ms of compiler-thread CPU, paid once per process); after one
+round it still compiles some (tens of ms; more for the paths only a spool takes). The first
+round is measured too and shown as "first ${int(plan.warmup)} after start": what a freshly started
+process pays. \`--warmup-rounds N\` runs more rounds.
 
 **Pipelines**, each a \`LoggerProvider\` with one processor:
 1. *baseline*: a processor that does nothing: what the SDK's own \`logger.emit\` costs.
@@ -82,7 +83,7 @@ also counts what V8 commits around the heap (it grows the young generation when 
 survive, as held events do).
 
 **Outage** (its own process). After a warm-up and one full collection (the baseline), the sink
-answers 503 to ${int(plan.outage.events)} records (the run's ${int(plan.warmup + plan.events)} records, cycled; a turn of the loop every
+answers 503 to ${int(plan.outage.events)} records (the run's ${int(recordsInFile(plan))} records, cycled; a turn of the loop every
 ${int(plan.yieldEvery)}) at the default queue cap, once without a spool (what the queue has no room for is dropped)
 and once with a 1 GiB spool (it waits on disk); RSS is sampled at every turn. Budget for both: peak RSS − baseline
 ≤ \`max-queue-bytes\` + 64 MiB.

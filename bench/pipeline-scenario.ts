@@ -27,7 +27,7 @@ import {
 } from './measure.ts';
 import { buildPipeline } from './pipelines.ts';
 import { rawPoster, signedBodies } from './raw-post.ts';
-import { readRecordsFile } from './records.ts';
+import { readRecordsFile, recordsInFile } from './records.ts';
 import type { PipelineParams, PipelineResult } from './types.ts';
 
 /** Events per raw body: the processor's default `max-batch-events`. */
@@ -36,9 +36,14 @@ const RAW_BODY_EVENTS = 1_000;
 const params = scenarioParams<PipelineParams>();
 const pkg = await loadPackage(params.entry);
 const all = readRecordsFile(params.records);
-if (all.length < params.warmup + params.events) throw new Error('records file too short');
+if (all.length < recordsInFile(params)) throw new Error('records file too short');
+// The file holds the first warm-up round, the measured records, then the further rounds (see recordsInFile).
 const warmupRecords = all.slice(0, params.warmup);
 const records = all.slice(params.warmup, params.warmup + params.events);
+const laterRounds: LogRecord[][] = [];
+for (let round = 1, at = params.warmup + params.events; round < params.warmupRounds; round++, at += params.warmup) {
+  laterRounds.push(all.slice(at, at + params.warmup));
+}
 all.length = 0;
 
 /** Runs `batch` through the pipeline; `emitted` is called once every record has been emitted. */
@@ -48,13 +53,14 @@ let dropped = (): number => 0;
 
 if (params.spec.kind === 'raw') {
   const poster = rawPoster(`${params.sink}/ok/${params.key}`);
-  const prepared = new Map<readonly LogRecord[], ReturnType<typeof signedBodies>>([
-    [warmupRecords, signedBodies(pkg, warmupRecords, RAW_BODY_EVENTS)],
-    [records, signedBodies(pkg, records, RAW_BODY_EVENTS)],
-  ]);
+  const prepared = new Map<readonly LogRecord[], ReturnType<typeof signedBodies>>(
+    [warmupRecords, records, ...laterRounds].map((batch) => [batch, signedBodies(pkg, batch, RAW_BODY_EVENTS)]),
+  );
   run = (batch, emitted) => {
     emitted?.();
-    return poster.post(prepared.get(batch) ?? []);
+    const bodies = prepared.get(batch) ?? [];
+    prepared.delete(batch);
+    return poster.post(bodies);
   };
   close = () => poster.close();
 } else {
@@ -82,12 +88,19 @@ if (params.spec.kind === 'raw') {
 
 // The warm-up's first round is measured too: what the first records after start cost (the JIT
 // compiling the hot functions among them), reported beside the measured part. The next rounds
-// (the same records again) let V8 finish compiling, as it has in a process that has run a while.
+// (other records: an application emits new objects) let V8 finish compiling, as it has in a
+// process that has run a while.
+// Each round's records are let go once it is done: the process then holds only the measured ones.
+const warmupEvents = warmupRecords.length;
 const warmupCpuStart = cpuMicros();
-if (warmupRecords.length > 0) await run(warmupRecords);
+if (warmupEvents > 0) await run(warmupRecords);
 const warmupCpu = cpuMicros() - warmupCpuStart;
+warmupRecords.length = 0;
 const warmedUp = await sinkTotals(params.sink, params.key);
-for (let round = 1; round < params.warmupRounds && warmupRecords.length > 0; round++) await run(warmupRecords);
+for (const round of laterRounds) {
+  await run(round);
+  round.length = 0;
+}
 const before = await sinkTotals(params.sink, params.key);
 const droppedBefore = dropped();
 
@@ -116,7 +129,7 @@ const result: PipelineResult = {
   shape: params.shape,
   events: records.length,
   cpuMicros: cpu,
-  warmupEvents: warmupRecords.length,
+  warmupEvents,
   warmupCpuMicros: warmupCpu,
   warmupReceived: warmedUp.events,
   wallMillis,

@@ -18,7 +18,7 @@ import { describeMachine } from './machine.ts';
 import { methodSection } from './method.ts';
 import { FULL_PLAN, onlySpecs, parseSpoolModes, pipelineSpecs, QUICK_PLAN, withOverrides } from './plan.ts';
 import { runScenario, startSink } from './processes.ts';
-import { writeRecordsFile } from './records.ts';
+import { recordsInFile, writeRecordsFile } from './records.ts';
 import {
   heldTable,
   latencyTable,
@@ -89,7 +89,7 @@ process.stdout.write(`otel-webhook-exporter benchmarks (${plan.name})\n${machine
 const install = installPacked();
 const entry = createRequire(join(install.dir, 'package.json')).resolve('otel-webhook-exporter');
 const recordsFile = join(install.dir, 'records.json');
-writeRecordsFile(recordsFile, plan.warmup + plan.events, plan.seed);
+writeRecordsFile(recordsFile, recordsInFile(plan), plan.seed);
 const sink = await startSink();
 const common = (key: string): CommonParams => ({ entry, sink: sink.url, key, seed: plan.seed, records: recordsFile });
 const pipelineParams = (spec: PipelineSpec, shape: Shape, key: string): PipelineParams => ({
