@@ -141,6 +141,8 @@ function rewrite(index: PendingIndex, writer: SegmentWriter, pending: PendingRec
       }
     }
     flush(pending, writer).sync();
+    // The copies in segments closed on the way are on disk too before the mark says so.
+    writer.settle();
     pending.appendSupersedes(first);
     flush(pending, writer).sync();
   } finally {

@@ -70,7 +70,8 @@ export class FileSpool implements Spool {
     this.writer = new SegmentWriter(directory, contents?.segments ?? scan?.files ?? [], this.segmentBytes, (text) => this.log.debug(text));
     this.events = new PendingEvents(this.writer, this.pending);
     const first = this.writer.rotate();
-    this.schedule = new WriteSchedule({ commit: () => this.commit(), sync: () => this.writer.sync() }, options.fsyncIntervalMillis);
+    const writes = { commit: () => this.commit(), sync: () => this.writer.sync(), settle: () => this.writer.settle() };
+    this.schedule = new WriteSchedule(writes, options.fsyncIntervalMillis);
     const parts = { directory, log: options.log, selects: options.selects, writer: this.writer, scanned: () => this.scanned() };
     // With a scan to run, every new event goes behind whatever it finds: read back from this process's first segment on.
     this.backlog = new DiskBacklog(parts, contents, scan === undefined ? undefined : { scan, first });
@@ -194,6 +195,7 @@ export class FileSpool implements Spool {
     this.commit();
     this.schedule.stop();
     this.writer.sync();
+    this.writer.settle();
     this.writer.closeActive();
     this.backlog.close();
     this.lock.release();

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { close, closeSync, fsync, fsyncSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { type SegmentFile, segmentPath } from './segments.ts';
 
 /** A segment file of the spool, as far as the bookkeeping of pending events goes. */
@@ -28,7 +28,12 @@ export class SegmentWriter {
   rotated = false;
   /** Writes bytes of an open file, as `writeSync` does (the default); tests replace it to make writes fail. */
   writeFile: (fd: number, buffer: Buffer, offset: number, length: number) => number = writeSync;
+  /** fsync of a file, at once (the default `fsyncSync`) and in the thread pool (`fsync`); tests replace them to watch them, or to make a disk slow. */
+  fsyncFile: (fd: number) => void = fsyncSync;
+  fsyncLater: (fd: number, done: (error: Error | null) => void) => void = fsync;
   private fd: number | undefined;
+  /** Closed segments whose fsync runs in the thread pool: their file, which is closed once it is done. */
+  private readonly syncing = new Set<number>();
   private nextSeq: number;
   private readonly directory: string;
   private readonly segmentBytes: number;
@@ -71,10 +76,15 @@ export class SegmentWriter {
     return active === undefined || active.size + unwritten >= this.segmentBytes;
   }
 
-  /** Closes the active segment (after syncing it to disk) and starts the next one. */
+  /**
+   * Closes the active segment and starts the next one. The closed one is synced to disk in the
+   * thread pool, then its file closed: a slow disk never blocks the event loop for it (see
+   * {@link settle}).
+   */
   rotate(): Segment {
-    this.sync();
-    this.closeActive();
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) this.syncInBackground(fd);
     const seq = this.nextSeq++;
     const path = segmentPath(this.directory, seq);
     this.fd = openSync(path, 'ax');
@@ -110,12 +120,33 @@ export class SegmentWriter {
 
   /** fsync of the active segment; failures are only noted. */
   sync(): void {
-    if (this.fd === undefined) return;
+    if (this.fd !== undefined) this.fsyncNow(this.fd);
+  }
+
+  /** fsync, now, of the closed segments whose fsync in the thread pool has not finished: what they hold is then on disk (their files are closed when it has). */
+  settle(): void {
+    for (const fd of this.syncing) this.fsyncNow(fd);
+  }
+
+  private fsyncNow(fd: number): void {
     try {
-      fsyncSync(this.fd);
+      this.fsyncFile(fd);
     } catch (error) {
       this.debug(`spool ${this.directory}: fsync failed: ${message(error)}`);
     }
+  }
+
+  /** fsync of a closed segment in the thread pool, then its file closed there too. */
+  private syncInBackground(fd: number): void {
+    this.syncing.add(fd);
+    this.fsyncLater(fd, (error) => {
+      if (error !== null) this.debug(`spool ${this.directory}: fsync failed: ${message(error)}`);
+      // Closed only here, once: no other file can have been given this number meanwhile.
+      this.syncing.delete(fd);
+      close(fd, (closeError) => {
+        if (closeError !== null) this.debug(`spool ${this.directory}: closing a segment failed: ${message(closeError)}`);
+      });
+    });
   }
 
   /** Cuts the active segment's file back to `size` bytes; false when that failed (only noted). */

@@ -1,16 +1,17 @@
 import { type ExitParticipant, unwatchProcessExit, watchProcessExit } from '../delivery/process-exit.ts';
 
-/** What the schedule drives: writing what is pending, and fsync of the active segment. */
+/** What the schedule drives: writing what is pending, fsync of the active segment, and fsync now of closed segments still being synced in the background. */
 export interface Writes {
   commit(): void;
   sync(): void;
+  settle(): void;
 }
 
 /**
  * When a spool writes and syncs: the write of what one turn of the event loop accepted once
  * that turn is over (an immediate, which also keeps a normally ending process alive until it
  * ran), an fsync at most every `fsyncIntervalMillis` while writes happen (if set), and both
- * when the process ends: at `exit` (also after `process.exit()`) and on a stop signal the
+ * (with the fsync of closed segments the thread pool has not finished) when the process ends: at `exit` (also after `process.exit()`) and on a stop signal the
  * application does not handle (see src/delivery/process-exit.ts).
  */
 export class WriteSchedule {
@@ -62,5 +63,6 @@ export class WriteSchedule {
     if (this.stopped) return;
     this.writes.commit();
     if (this.fsyncIntervalMillis !== undefined) this.writes.sync();
+    this.writes.settle();
   }
 }
