@@ -225,6 +225,7 @@ export class DeliveryEngine {
     if (this.current === 'gone' || this.current === 'closed' || this.inFlight !== undefined) return;
     if (this.backlog.events === 0 && this.intake.onDisk.size === 0) this.scheduler.cancel();
     else this.scheduler.arm(this.ledger.flushing);
+    this.intake.prefetch();
   }
 
   private async sendNext(): Promise<void> {

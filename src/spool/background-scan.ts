@@ -1,24 +1,30 @@
 import type { SpoolContents } from './segments.ts';
-import type { SpoolScan } from './spool-scan.ts';
+import { READ_CHUNK, type SpoolScan } from './spool-scan.ts';
 
 /** Lines a step reads: about 1 ms of work for lines of a few hundred bytes, once compiled. */
 const LINES_PER_STEP = 2048;
-/** Lines the first step reads; each next one reads twice as many, up to the limit, while the code is still being compiled. */
+/** Lines (and bytes of a file) the first step reads; each next one reads twice as many, up to the limits, while the code is still being compiled. */
 const FIRST_STEP_LINES = 64;
+const FIRST_STEP_BYTES = 16 * 1024;
+/** A task runs steps while it has run less than this (ms), then lets the event loop go on. */
+const TASK_MILLIS = 2;
 
 /** How a scan ended: what is pending, or why the files could not be read. */
 export type ScanOutcome = { readonly ok: true; readonly found: SpoolContents } | { readonly ok: false; readonly error: unknown };
 
 /**
- * Runs a {@link SpoolScan} a step per turn of the event loop (`setImmediate`, never holding the
- * process open), or at once when {@link finish} is called; `done` hears how it ended, once.
+ * Runs a {@link SpoolScan} in tasks of a few steps (about {@link TASK_MILLIS} ms), one per turn
+ * of the event loop, or at once when {@link finish} is called; `done` hears how it ended, once.
+ * The tasks are timers that never hold the process open: unlike an unreferenced immediate, such
+ * a timer still wakes a loop that waits for nothing else soon.
  */
 export class BackgroundScan {
   private readonly scan: SpoolScan;
   private readonly done: (outcome: ScanOutcome) => void;
   private readonly linesPerStep: number;
-  private handle: NodeJS.Immediate | undefined;
+  private handle: NodeJS.Timeout | undefined;
   private stepLines = FIRST_STEP_LINES;
+  private stepBytes = FIRST_STEP_BYTES;
   private readonly listeners: (() => void)[] = [];
 
   constructor(scan: SpoolScan, done: (outcome: ScanOutcome) => void, linesPerStep: number = LINES_PER_STEP) {
@@ -41,30 +47,36 @@ export class BackgroundScan {
   /** Reads everything left now. */
   finish(): void {
     this.cancel();
-    while (!this.run(Number.POSITIVE_INFINITY));
+    while (!this.run(Number.POSITIVE_INFINITY, READ_CHUNK));
   }
 
   /** Stops; `done` is not called. */
   cancel(): void {
-    if (this.handle !== undefined) clearImmediate(this.handle);
+    if (this.handle !== undefined) clearTimeout(this.handle);
     this.handle = undefined;
   }
 
   private schedule(): void {
-    this.handle = setImmediate(() => {
+    this.handle = setTimeout(() => {
       this.handle = undefined;
-      const lines = Math.min(this.stepLines, this.linesPerStep);
-      this.stepLines *= 2;
-      if (!this.run(lines)) this.schedule();
-    });
+      const until = performance.now() + TASK_MILLIS;
+      do {
+        const lines = this.stepLines;
+        const bytes = this.stepBytes;
+        this.stepLines = Math.min(2 * lines, this.linesPerStep);
+        this.stepBytes = Math.min(2 * bytes, READ_CHUNK);
+        if (this.run(lines, bytes)) return;
+      } while (performance.now() < until);
+      this.schedule();
+    }, 0);
     this.handle.unref();
   }
 
-  /** One step of `maxLines`; true when the scan has ended (and `done` and the listeners were told). */
-  private run(maxLines: number): boolean {
+  /** One step of `maxLines` or `maxBytes`; true when the scan has ended (and `done` and the listeners were told). */
+  private run(maxLines: number, maxBytes: number): boolean {
     let outcome: ScanOutcome;
     try {
-      const found = this.scan.step(maxLines);
+      const found = this.scan.step(maxLines, maxBytes);
       if (found === undefined) return false;
       outcome = { ok: true, found };
     } catch (error) {

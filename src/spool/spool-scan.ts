@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendId, checksumMatches, decodeBody, kindOf } from './record.ts';
 import { GROUP_LINE, groupDistance, groupHeader, groupMatches } from './record-groups.ts';
@@ -18,35 +18,47 @@ export function listSegments(directory: string): SegmentFile[] {
   return files.sort((a, b) => a.seq - b.seq);
 }
 
-/** The line boundaries of `content`: starts and ends (without the newline), in order. */
-function lineBounds(content: Buffer): number[] {
-  const bounds: number[] = [];
-  let start = 0;
+/** Most bytes of a segment file read per step. */
+export const READ_CHUNK: number = 1024 * 1024;
+
+/**
+ * Finds the lines of `reading` wholly in `content` (its bytes read so far) from where it got to:
+ * their starts and ends (without the newline), in order; at `end` of the file also a last one
+ * without a newline.
+ */
+function findLines(content: Buffer, reading: Reading, end: boolean): void {
+  const { bounds } = reading;
+  let start = reading.linesAt;
   while (start < content.length) {
-    let end = content.indexOf(0x0a, start);
-    if (end < 0) end = content.length;
-    bounds.push(start, end);
-    start = end + 1;
+    let newline = content.indexOf(0x0a, start);
+    if (newline < 0) {
+      if (!end) break;
+      newline = content.length;
+    }
+    bounds.push(start, newline);
+    start = newline + 1;
   }
-  return bounds;
+  reading.linesAt = start;
 }
 
 /**
- * The groups of `content` whose checksum matches (see record-groups.ts): where each one's line
- * starts → where its lines end.
+ * Checks the groups of `reading` (see record-groups.ts) whose lines are all in `content`, from
+ * where it got to: where each intact one's line starts → where its lines end.
  */
-function intactGroups(content: Buffer, bounds: readonly number[]): Map<number, number> {
-  const groups = new Map<number, number>();
-  for (let i = 0; i < bounds.length; i += 2) {
+function checkGroups(content: Buffer, reading: Reading, end: boolean): void {
+  const { bounds, groups } = reading;
+  let i = reading.groupsAt;
+  for (; i < bounds.length; i += 2) {
     const start = bounds[i] as number;
     if (content[start + 9] !== 0x47) continue;
     const header = groupHeader(content.subarray(start, bounds[i + 1] as number));
     const from = start + GROUP_LINE;
+    if (header !== undefined && from + header.length > content.length && !end) break;
     if (header !== undefined && groupMatches(header, content.subarray(from, Math.min(content.length, from + header.length)))) {
       groups.set(start, from + header.length);
     }
   }
-  return groups;
+  reading.groupsAt = i;
 }
 
 /** Whether the line at `start` is intact: by its own checksum, or, for a grouped line, by its group's. */
@@ -57,12 +69,21 @@ function lineIntact(line: Buffer, start: number, groups: ReadonlyMap<number, num
   return end !== undefined && start + line.length < end;
 }
 
-/** The segment being read: its bytes, then its line bounds and intact groups, and the next line to read (going down). */
+/**
+ * The segment being read: first its bytes, a chunk per step, its lines found and its groups
+ * checked as they come; then its lines, going down from the last.
+ */
 interface Reading {
   readonly file: SegmentFile;
-  readonly content: Buffer;
-  bounds: readonly number[] | undefined;
-  groups: ReadonlyMap<number, number>;
+  /** Its bytes read so far are the scan's `buffer[0, filled)`. */
+  filled: number;
+  readonly bounds: number[];
+  /** Where the next line to find starts, and the next line (in `bounds`) whose group is to be checked. */
+  linesAt: number;
+  groupsAt: number;
+  readonly groups: Map<number, number>;
+  /** Whether the whole file is read; then `line` is the next line to read, going down. */
+  complete: boolean;
   line: number;
   damaged: number;
 }
@@ -73,8 +94,8 @@ interface Reading {
  * how many append records (and bytes) are not. Events are not decoded or kept. Segments below
  * a finished compaction's mark are superseded and deleted. Damaged lines are counted; `warn`
  * hears about each damaged segment. It reads at once ({@link finish}) or in bounded steps
- * ({@link step}: a file read, its lines found and its groups checked, or some of its lines read),
- * so that a large spool can be scanned without blocking. Throws only when the directory or a
+ * ({@link step}: a MiB of a file read, its lines found and its groups checked, or some of its
+ * lines read), so that a large spool can be scanned without blocking. Throws only when the directory or a
  * file cannot be read.
  */
 export class SpoolScan {
@@ -114,16 +135,17 @@ export class SpoolScan {
   /** Reads everything left; returns what is pending. */
   finish(): SpoolContents {
     for (;;) {
-      const found = this.step(Number.POSITIVE_INFINITY);
+      const found = this.step(Number.POSITIVE_INFINITY, READ_CHUNK);
       if (found !== undefined) return found;
     }
   }
 
   /**
-   * One step: reads the next file, or finds its lines and checks its groups, or reads at most
-   * `maxLines` of its lines. Returns what is pending once everything is read.
+   * One step: reads `maxBytes` more of the file being read (at most {@link READ_CHUNK}), finding
+   * its lines and checking its groups, or at most `maxLines` of its lines. Returns what is
+   * pending once everything is read.
    */
-  step(maxLines: number): SpoolContents | undefined {
+  step(maxLines: number, maxBytes: number): SpoolContents | undefined {
     if (this.result !== undefined) return this.result;
     const reading = this.reading;
     if (reading === undefined) {
@@ -132,14 +154,11 @@ export class SpoolScan {
       this.buffer = Buffer.alloc(0);
       return this.result;
     }
-    if (reading.bounds === undefined) {
-      const bounds = lineBounds(reading.content);
-      reading.bounds = bounds;
-      reading.groups = intactGroups(reading.content, bounds);
-      reading.line = bounds.length - 2;
+    if (!reading.complete) {
+      this.readMore(reading, Math.min(maxBytes, READ_CHUNK));
       return undefined;
     }
-    this.read(reading, reading.bounds, maxLines);
+    this.read(reading, maxLines);
     if (reading.line >= 0) return undefined;
     this.reading = undefined;
     this.unreadFileBytes -= reading.file.size;
@@ -160,39 +179,41 @@ export class SpoolScan {
         continue;
       }
       this.next--;
-      const content = this.readFile(file.path);
-      this.kept.unshift({ ...file, size: content.length });
-      // The size counted as unread is the one listed: it is taken off when the file is read through.
-      this.reading = { file, content, bounds: undefined, groups: new Map(), line: -1, damaged: 0 };
+      if (this.buffer.length < file.size) this.buffer = Buffer.allocUnsafe(file.size);
+      this.reading = { file, filled: 0, bounds: [], linesAt: 0, groupsAt: 0, groups: new Map(), complete: false, line: -1, damaged: 0 };
       return true;
     }
     return false;
   }
 
-  /** The bytes of the file at `path`, read into {@link buffer} (grown when they do not fit): a view valid until the next file is read. */
-  private readFile(path: string): Buffer {
-    const fd = openSync(path, 'r');
+  /**
+   * Reads up to `maxBytes` more of the file being read into {@link buffer} (the size it was listed
+   * with: nothing writes to it any more), then finds its lines and checks its groups that far.
+   */
+  private readMore(reading: Reading, maxBytes: number): void {
+    const { file } = reading;
+    const fd = openSync(file.path, 'r');
+    let read: number;
     try {
-      const size = fstatSync(fd).size;
-      if (this.buffer.length < size) this.buffer = Buffer.allocUnsafe(size);
-      let length = 0;
-      for (let read = 1; read > 0; length += read) {
-        if (length === this.buffer.length) {
-          // It grew since: read the rest too.
-          const grown = Buffer.allocUnsafe(2 * length + 4096);
-          this.buffer.copy(grown, 0, 0, length);
-          this.buffer = grown;
-        }
-        read = readSync(fd, this.buffer, length, this.buffer.length - length, length);
-      }
-      return this.buffer.subarray(0, length);
+      read = readSync(fd, this.buffer, reading.filled, Math.min(maxBytes, file.size - reading.filled), reading.filled);
     } finally {
       closeSync(fd);
     }
+    reading.filled += read;
+    const end = read === 0 || reading.filled >= file.size;
+    const content = this.buffer.subarray(0, reading.filled);
+    findLines(content, reading, end);
+    checkGroups(content, reading, end);
+    if (!end) return;
+    reading.complete = true;
+    reading.line = reading.bounds.length - 2;
+    // The size counted as unread is the one listed: it is taken off when the file is read through.
+    this.kept.unshift({ ...file, size: reading.filled });
   }
 
-  private read(reading: Reading, bounds: readonly number[], maxLines: number): void {
-    const { content, groups } = reading;
+  private read(reading: Reading, maxLines: number): void {
+    const { bounds, groups } = reading;
+    const content = this.buffer.subarray(0, reading.filled);
     const { acked } = this;
     let left = maxLines;
     for (; reading.line >= 0 && left > 0; reading.line -= 2, left--) {

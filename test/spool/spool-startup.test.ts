@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, type TestContext } from 'node:test';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { WebhookLogRecordProcessor } from '../../src/processor.ts';
 import { eventsOf } from '../helpers/pipeline.ts';
-import { type Receiver, startReceiver } from '../helpers/receiver.ts';
+import { type Receiver, type ReceiverOptions, startReceiver } from '../helpers/receiver.ts';
 import { tempDir } from '../helpers/spool.ts';
 
 const receivers: Receiver[] = [];
@@ -11,24 +11,27 @@ after(async () => {
   await Promise.all(receivers.map((r) => r.close()));
 });
 
-/** Emits events `n` = from … to - 1 through a processor and shuts it down while its receiver is down: they stay in the spool. */
-async function leaveInSpool(url: string, spoolDir: string, from: number, to: number): Promise<void> {
-  const processor = new WebhookLogRecordProcessor({ id: 'start', url, events: ['*'], spoolDir, shutdownTimeoutMillis: 100 });
+/**
+ * A spool left with events `n` = 0 … count - 1 by a processor shut down while its receiver was
+ * down, and that receiver back up (answering as `options` say) at the same url.
+ */
+async function backlogLeft(t: TestContext, count: number, options: ReceiverOptions = {}): Promise<{ spoolDir: string; r: Receiver }> {
+  const spoolDir = tempDir(t);
+  const down = await startReceiver();
+  await down.close();
+  const processor = new WebhookLogRecordProcessor({ id: 'start', url: down.url, events: ['*'], spoolDir, shutdownTimeoutMillis: 100 });
   const logger = new LoggerProvider({ processors: [processor] }).getLogger('t');
-  for (let n = from; n < to; n++) logger.emit({ eventName: 'auth.success', attributes: { n } });
+  for (let n = 0; n < count; n++) logger.emit({ eventName: 'auth.success', attributes: { n } });
   await processor.shutdown();
   assert.equal(processor.stats().dropped.shutdown, 0);
+  const r = await startReceiver({ ...options, port: down.port });
+  receivers.push(r);
+  return { spoolDir, r };
 }
 
 describe('processor start on a spool with a backlog', () => {
   it('delivers the backlog first, then what was emitted while the spool was still reading it, each once, in order', async (t) => {
-    const spoolDir = tempDir(t);
-    const down = await startReceiver();
-    const url = down.url;
-    await down.close();
-    await leaveInSpool(url, spoolDir, 0, 6000);
-    const r = await startReceiver({ port: down.port });
-    receivers.push(r);
+    const { spoolDir, r } = await backlogLeft(t, 6000);
     const processor = new WebhookLogRecordProcessor({ id: 'start', url: r.url, events: ['*'], spoolDir });
     const provider = new LoggerProvider({ processors: [processor] });
     // Emitted before the spool has had a turn to read what it holds.
@@ -43,14 +46,31 @@ describe('processor start on a spool with a backlog', () => {
     assert.equal(stats.pending, 0);
   });
 
+  it('reads the next batch of the backlog back while a request is in flight, not when it is due', async (t) => {
+    // A slow receiver: each answer takes 1 s.
+    const { spoolDir, r } = await backlogLeft(t, 3000, { respond: () => ({ delayMillis: 1000 }) });
+    const processor = new WebhookLogRecordProcessor({ id: 'start', url: r.url, events: ['*'], spoolDir });
+    t.after(() => processor.shutdown());
+    const deadline = Date.now() + 5000;
+    while (r.requests.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Well before the first answer, the next batch is in memory.
+    while ((processor.stats().spool?.unread ?? 0) > 1000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(r.requests.length, 1, 'the first request is still waiting for its answer');
+    assert.equal(processor.stats().spool?.unread, 1000, 'one batch read ahead, the last one still on disk');
+    assert.equal(processor.stats().pending, 3000);
+  });
+
+  it('reads the backlog in a process that waits for nothing else: no other timer has to wake the event loop', async (t) => {
+    const { spoolDir, r } = await backlogLeft(t, 3000);
+    const processor = new WebhookLogRecordProcessor({ id: 'start', url: r.url, events: ['*'], spoolDir });
+    t.after(() => processor.shutdown());
+    // The only timer here is this wait's own: the scan takes many steps, each of which must run without it.
+    const received = await r.waitForRequests(1, 3000);
+    assert.equal(eventsOf(received[0]?.body as Buffer).length, 1000);
+  });
+
   it('delivers the backlog without being asked, once the spool has read it', async (t) => {
-    const spoolDir = tempDir(t);
-    const down = await startReceiver();
-    const url = down.url;
-    await down.close();
-    await leaveInSpool(url, spoolDir, 0, 3000);
-    const r = await startReceiver({ port: down.port });
-    receivers.push(r);
+    const { spoolDir, r } = await backlogLeft(t, 3000);
     const processor = new WebhookLogRecordProcessor({ id: 'start', url: r.url, events: ['*'], spoolDir, throttleMillis: 10 });
     const deadline = Date.now() + 15_000;
     while (r.requests.flatMap((q) => eventsOf(q.body)).length < 3000 && Date.now() < deadline) {
