@@ -208,8 +208,10 @@ export class EventIntake {
 
   /**
    * Reads the next batch's events from the spool ahead of its request, {@link PREFETCH_EVENTS}
-   * per turn of the event loop (never holding the process open), so that no single task reads a
-   * whole batch back; the request's own {@link refill} then finds them queued.
+   * per turn of the event loop, so that no single task reads a whole batch back; the request's
+   * own {@link refill} then finds them queued. The immediates are referenced (an unreferenced one
+   * waits for something else to wake the loop, such as the answer to the request in flight):
+   * they hold the process for the few turns a batch takes at most.
    */
   prefetch(): void {
     if (this.prefetching !== undefined || this.onDisk.size === 0) return;
@@ -218,7 +220,6 @@ export class EventIntake {
       const state = this.parts.state();
       if (state !== 'closed' && state !== 'gone' && this.refill(PREFETCH_EVENTS) > 0) this.prefetch();
     });
-    this.prefetching.unref();
   }
 
   /**

@@ -47,17 +47,21 @@ describe('processor start on a spool with a backlog', () => {
   });
 
   it('reads the next batch of the backlog back while a request is in flight, not when it is due', async (t) => {
-    // A slow receiver: each answer takes 1 s.
-    const { spoolDir, r } = await backlogLeft(t, 3000, { respond: () => ({ delayMillis: 1000 }) });
-    const processor = new WebhookLogRecordProcessor({ id: 'start', url: r.url, events: ['*'], spoolDir });
+    /** What is still on disk when the receiver answers the first request, half a second after it came. */
+    let unreadAtAnswer: number | undefined;
+    let processor: WebhookLogRecordProcessor | undefined;
+    const { spoolDir, r } = await backlogLeft(t, 3000, {
+      respond: async (_request, index) => {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        if (index === 0) unreadAtAnswer = processor?.stats().spool?.unread;
+        return {};
+      },
+    });
+    processor = new WebhookLogRecordProcessor({ id: 'start', url: r.url, events: ['*'], spoolDir });
     t.after(() => processor.shutdown());
-    const deadline = Date.now() + 5000;
-    while (r.requests.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-    // Well before the first answer, the next batch is in memory.
-    while ((processor.stats().spool?.unread ?? 0) > 1000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-    assert.equal(r.requests.length, 1, 'the first request is still waiting for its answer');
-    assert.equal(processor.stats().spool?.unread, 1000, 'one batch read ahead, the last one still on disk');
-    assert.equal(processor.stats().pending, 3000);
+    // No other timer runs meanwhile: the reading ahead must not wait for one to wake the event loop.
+    await r.waitForRequests(2, 5000);
+    assert.equal(unreadAtAnswer, 1000, 'one batch read ahead during the first request, the last one still on disk');
   });
 
   it('reads the backlog in a process that waits for nothing else: no other timer has to wake the event loop', async (t) => {
