@@ -85,7 +85,8 @@ export class DeliveryEngine {
       // A closing engine still delivers them (close ends the scan first), a closed one never.
       if (this.current === 'closed' || this.current === 'gone' || this.intake.recover() === 0) return;
       this.exit.watch();
-      this.arm();
+      // The first batch is read ahead in small tasks before its request is armed, not in the request's own task.
+      this.intake.prefetch(() => this.arm());
     });
   }
 
@@ -242,6 +243,8 @@ export class DeliveryEngine {
       return;
     }
     this.inFlight = batch;
+    // The next batch is read back from the spool while this one is in flight.
+    this.intake.prefetch();
     this.attempts.sent();
     // The batch's sequence numbers, for a listener of attempts only.
     const seqs = this.attemptListener === undefined ? [] : this.store.seqs(batch.slots);

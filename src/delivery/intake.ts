@@ -211,14 +211,20 @@ export class EventIntake {
    * per turn of the event loop, so that no single task reads a whole batch back; the request's
    * own {@link refill} then finds them queued. The immediates are referenced (an unreferenced one
    * waits for something else to wake the loop, such as the answer to the request in flight):
-   * they hold the process for the few turns a batch takes at most.
+   * they hold the process for the few turns a batch takes at most. `ready` is called once the
+   * batch is read (or nothing more can be), unless a reading ahead was under way already.
    */
-  prefetch(): void {
-    if (this.prefetching !== undefined || this.onDisk.size === 0) return;
+  prefetch(ready?: () => void): void {
+    if (this.prefetching !== undefined) return;
+    if (this.onDisk.size === 0) {
+      ready?.();
+      return;
+    }
     this.prefetching = setImmediate(() => {
       this.prefetching = undefined;
       const state = this.parts.state();
-      if (state !== 'closed' && state !== 'gone' && this.refill(PREFETCH_EVENTS) > 0) this.prefetch();
+      if (state !== 'closed' && state !== 'gone' && this.refill(PREFETCH_EVENTS) > 0) this.prefetch(ready);
+      else ready?.();
     });
   }
 
