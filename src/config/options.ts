@@ -159,7 +159,7 @@ export interface WebhookOptions {
   /**
    * TOML `spool-max-bytes`: most bytes of undelivered events kept in the spool; beyond it new
    * events are dropped and counted as overflow. A limit on disk, not in memory: recovered events
-   * are read back a few batches at a time, so it may be far above `max-queue-bytes`.
+   * are read back a batch at a time, so it may be far above `max-queue-bytes`.
    * @default 67108864
    */
   spoolMaxBytes?: number | undefined;
