@@ -83,9 +83,9 @@ export class DeliveryEngine {
     // At once, or once the spool has found what an earlier process left.
     spool?.whenScanned(() => {
       // A closing engine still delivers them (close ends the scan first), a closed one never.
-      if (this.current === 'closed' || this.current === 'gone' || this.intake.recover() === 0) return;
-      this.exit.watch();
-      // The first batch is read ahead in small tasks before its request is armed, not in the request's own task.
+      if (this.current === 'closed' || this.current === 'gone') return;
+      if (this.intake.recover() > 0) this.exit.watch();
+      // The first batch (found, or appended behind during the scan) is read ahead in small tasks before its request is armed.
       this.intake.prefetch(() => this.arm());
     });
   }
@@ -224,6 +224,8 @@ export class DeliveryEngine {
   /** (Re)arms the timer for the next request, if there is anything to send; a waiting flush skips the throttle window. */
   private arm(): void {
     if (this.current === 'gone' || this.current === 'closed' || this.inFlight !== undefined) return;
+    // While the spool still looks for an earlier backlog, what went behind it waits: the scan's end arms.
+    if (this.backlog.events === 0 && this.spool?.scanning === true) return;
     if (this.backlog.events === 0 && this.intake.onDisk.size === 0) this.scheduler.cancel();
     else this.scheduler.arm(this.ledger.flushing);
     this.intake.prefetch();

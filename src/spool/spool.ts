@@ -52,7 +52,7 @@ export interface SpoolOptions {
   readonly segmentBytes?: number;
   /**
    * Whether {@link openSpool} returns before reading what an earlier process left: the segments
-   * are then read a bounded step per turn of the event loop ({@link Spool.scanning}), new events
+   * are then read in tasks of bounded steps, on timers ({@link Spool.scanning}), new events
    * go behind them meanwhile, and {@link Spool.whenScanned} tells when the backlog is known.
    * Unset: they are read before `openSpool` returns (also when the destination check needs
    * them, see `destination`).

@@ -64,6 +64,28 @@ describe('processor start on a spool with a backlog', () => {
     assert.equal(unreadAtAnswer, 1000, 'one batch read ahead during the first request, the last one still on disk');
   });
 
+  it('sends what was emitted while the spool read an earlier process’s files as soon as they are read, not a throttle window later', async (t) => {
+    const spoolDir = tempDir(t);
+    const r = await startReceiver();
+    receivers.push(r);
+    // An earlier process that delivered everything: its last segment stays, all of it acknowledged.
+    const earlier = new WebhookLogRecordProcessor({ id: 'start', url: r.url, events: ['*'], spoolDir, throttleMillis: 10 });
+    const logger = new LoggerProvider({ processors: [earlier] }).getLogger('t');
+    // Enough that reading its last segment takes the new process several turns.
+    for (let n = 0; n < 20_000; n++) logger.emit({ eventName: 'auth.success', attributes: { n } });
+    await earlier.shutdown();
+    const before = r.requests.length;
+    const processor = new WebhookLogRecordProcessor({ id: 'start', url: r.url, events: ['*'], spoolDir, throttleMillis: 5000 });
+    t.after(() => processor.shutdown());
+    const provider = new LoggerProvider({ processors: [processor] });
+    for (let n = 20_000; n < 20_005; n++) provider.getLogger('t').emit({ eventName: 'auth.success', attributes: { n } });
+    const received = await r.waitForRequests(before + 1, 2000);
+    assert.deepEqual(
+      eventsOf(received[before]?.body as Buffer).map((e) => e.data.n),
+      [20_000, 20_001, 20_002, 20_003, 20_004],
+    );
+  });
+
   it('reads the backlog in a process that waits for nothing else: no other timer has to wake the event loop', async (t) => {
     const { spoolDir, r } = await backlogLeft(t, 3000);
     const processor = new WebhookLogRecordProcessor({ id: 'start', url: r.url, events: ['*'], spoolDir });
