@@ -4,7 +4,9 @@
  *   - a provider with only a no-op processor (the SDK's own cost), and
  *   - a provider with the installed package's webhook processor, then the same no-op processor
  *     (the webhook first, so the SDK also asks its `enabled()` on every emit),
- * for records the webhook selects and records it filters out: four series, each over a pool of
+ *   - for filtered-out records also a provider with two no-op processors: what a second
+ *     processor of any kind costs the SDK, against which ours is then compared too,
+ * for records the webhook selects and records it filters out: five series, each over a pool of
  * varied records cycled. After a warm-up of every series, the series are timed in interleaved
  * rounds (the order rotating each round), with a turn of the event loop after each round's
  * series, so the webhook delivers (10 ms throttle) between them, outside the timed emits; the
@@ -29,6 +31,7 @@ const webhook = new pkg.WebhookLogRecordProcessor({
 });
 const noopProvider = new LoggerProvider({ processors: [new NoopProcessor()] });
 const webhookProvider = new LoggerProvider({ processors: [webhook, new NoopProcessor()] });
+const twoNoopProvider = new LoggerProvider({ processors: [new NoopProcessor(), new NoopProcessor()] });
 const noopLogger = noopProvider.getLogger('bench');
 const webhookLogger = webhookProvider.getLogger('bench');
 
@@ -36,7 +39,7 @@ const selected = selectedRecords(params.pool, params.seed + 1);
 const filtered = filteredRecords(params.pool, params.seed + 2);
 
 interface Series {
-  readonly name: 'noopSelected' | 'webhookSelected' | 'noopFiltered' | 'webhookFiltered';
+  readonly name: 'noopSelected' | 'webhookSelected' | 'noopFiltered' | 'webhookFiltered' | 'twoNoopFiltered';
   readonly emit: (record: LogRecord) => void;
   readonly pool: readonly LogRecord[];
   next: number;
@@ -61,6 +64,7 @@ const series: Series[] = [
   newSeries('webhookSelected', webhookLogger, selected),
   newSeries('noopFiltered', noopLogger, filtered),
   newSeries('webhookFiltered', webhookLogger, filtered),
+  newSeries('twoNoopFiltered', twoNoopProvider.getLogger('bench'), filtered),
 ];
 
 /** Emits `count` records of the series; with `record`, stores each emit's ns. */
@@ -107,7 +111,7 @@ function summarize(s: Series): LatencySummary {
 
 await webhookProvider.forceFlush();
 const stats = webhook.stats();
-await Promise.all([noopProvider.shutdown(), webhookProvider.shutdown()]);
+await Promise.all([noopProvider.shutdown(), webhookProvider.shutdown(), twoNoopProvider.shutdown()]);
 
 const by = Object.fromEntries(series.map((s) => [s.name, summarize(s)])) as Record<Series['name'], LatencySummary>;
 const result: EmitLatencyResult = {

@@ -109,6 +109,8 @@ export interface EmitLatencyResult {
   readonly webhookSelected: LatencySummary;
   readonly noopFiltered: LatencySummary;
   readonly webhookFiltered: LatencySummary;
+  /** Filtered-out records through a provider with two no-op processors. */
+  readonly twoNoopFiltered: LatencySummary;
   readonly delivered: number;
   readonly dropped: number;
 }
