@@ -5,8 +5,10 @@
  *   - a provider with the installed package's webhook processor, then the same no-op processor
  *     (the webhook first, so the SDK also asks its `enabled()` on every emit),
  *   - for filtered-out records also a provider with two no-op processors: what a second
- *     processor of any kind costs the SDK, against which ours is then compared too,
- * for records the webhook selects and records it filters out: five series, each over a pool of
+ *     processor of any kind costs the SDK, against which ours is then compared too; and one
+ *     with the webhook registered after the no-op processor (the SDK then stops asking
+ *     `enabled()` at the no-op one, which has none),
+ * for records the webhook selects and records it filters out: six series, each over a pool of
  * varied records cycled. After a warm-up of every series, the series are timed in interleaved
  * rounds (the order rotating each round), with a turn of the event loop after each round's
  * series, so the webhook delivers (10 ms throttle) between them, outside the timed emits; the
@@ -32,6 +34,14 @@ const webhook = new pkg.WebhookLogRecordProcessor({
 const noopProvider = new LoggerProvider({ processors: [new NoopProcessor()] });
 const webhookProvider = new LoggerProvider({ processors: [webhook, new NoopProcessor()] });
 const twoNoopProvider = new LoggerProvider({ processors: [new NoopProcessor(), new NoopProcessor()] });
+const webhookAfter = new pkg.WebhookLogRecordProcessor({
+  id: 'latency-after',
+  url: `${params.sink}/ok/${params.key}-after`,
+  events: BENCH_EVENTS,
+  signatureKey: BENCH_SIGNATURE_KEY,
+  throttleMillis: params.throttleMillis,
+});
+const afterProvider = new LoggerProvider({ processors: [new NoopProcessor(), webhookAfter] });
 const noopLogger = noopProvider.getLogger('bench');
 const webhookLogger = webhookProvider.getLogger('bench');
 
@@ -39,7 +49,7 @@ const selected = selectedRecords(params.pool, params.seed + 1);
 const filtered = filteredRecords(params.pool, params.seed + 2);
 
 interface Series {
-  readonly name: 'noopSelected' | 'webhookSelected' | 'noopFiltered' | 'webhookFiltered' | 'twoNoopFiltered';
+  readonly name: 'noopSelected' | 'webhookSelected' | 'noopFiltered' | 'webhookFiltered' | 'twoNoopFiltered' | 'webhookAfterFiltered';
   readonly emit: (record: LogRecord) => void;
   readonly pool: readonly LogRecord[];
   next: number;
@@ -65,6 +75,7 @@ const series: Series[] = [
   newSeries('noopFiltered', noopLogger, filtered),
   newSeries('webhookFiltered', webhookLogger, filtered),
   newSeries('twoNoopFiltered', twoNoopProvider.getLogger('bench'), filtered),
+  newSeries('webhookAfterFiltered', afterProvider.getLogger('bench'), filtered),
 ];
 
 /** Emits `count` records of the series; with `record`, stores each emit's ns. */
@@ -111,7 +122,7 @@ function summarize(s: Series): LatencySummary {
 
 await webhookProvider.forceFlush();
 const stats = webhook.stats();
-await Promise.all([noopProvider.shutdown(), webhookProvider.shutdown(), twoNoopProvider.shutdown()]);
+await Promise.all([noopProvider.shutdown(), webhookProvider.shutdown(), twoNoopProvider.shutdown(), afterProvider.shutdown()]);
 
 const by = Object.fromEntries(series.map((s) => [s.name, summarize(s)])) as Record<Series['name'], LatencySummary>;
 const result: EmitLatencyResult = {

@@ -170,10 +170,12 @@ export function latencyTable(r: EmitLatencyResult): string {
       line('selected (sent)', r.noopSelected, r.webhookSelected),
       line('filtered out', r.noopFiltered, r.webhookFiltered),
       line('filtered out, against two no-op processors', r.twoNoopFiltered, r.webhookFiltered),
+      line('filtered out, webhook registered after the no-op processor', r.noopFiltered, r.webhookAfterFiltered),
     ],
   );
   return (
     `${body}\n\nThe last row compares the webhook beside a no-op processor with two no-op processors: what ours costs over any second processor (the SDK's own cost of one is in the row above it). ` +
+    'In the row after it the webhook comes second: the SDK asks processors whether they want a record in order and stops at the first that has no `enabled()`, so ours is not asked. ' +
     `The webhook writes its records at the end of the turn of the event loop that emitted them (or once 256 wait): ` +
     'the last column counts that work, process CPU over the emits of a round until the turn ends, per emit (timing calls included on both sides).'
   );

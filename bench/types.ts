@@ -111,6 +111,8 @@ export interface EmitLatencyResult {
   readonly webhookFiltered: LatencySummary;
   /** Filtered-out records through a provider with two no-op processors. */
   readonly twoNoopFiltered: LatencySummary;
+  /** Filtered-out records through a provider with the no-op processor first, then the webhook. */
+  readonly webhookAfterFiltered: LatencySummary;
   readonly delivered: number;
   readonly dropped: number;
 }
