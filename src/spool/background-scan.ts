@@ -21,16 +21,14 @@ export type ScanOutcome = { readonly ok: true; readonly found: SpoolContents } |
 export class BackgroundScan {
   private readonly scan: SpoolScan;
   private readonly done: (outcome: ScanOutcome) => void;
-  private readonly linesPerStep: number;
   private handle: NodeJS.Timeout | undefined;
   private stepLines = FIRST_STEP_LINES;
   private stepBytes = FIRST_STEP_BYTES;
   private readonly listeners: (() => void)[] = [];
 
-  constructor(scan: SpoolScan, done: (outcome: ScanOutcome) => void, linesPerStep: number = LINES_PER_STEP) {
+  constructor(scan: SpoolScan, done: (outcome: ScanOutcome) => void) {
     this.scan = scan;
     this.done = done;
-    this.linesPerStep = linesPerStep;
     this.schedule();
   }
 
@@ -63,7 +61,7 @@ export class BackgroundScan {
       do {
         const lines = this.stepLines;
         const bytes = this.stepBytes;
-        this.stepLines = Math.min(2 * lines, this.linesPerStep);
+        this.stepLines = Math.min(2 * lines, LINES_PER_STEP);
         this.stepBytes = Math.min(2 * bytes, READ_CHUNK);
         if (this.run(lines, bytes)) return;
       } while (performance.now() < until);

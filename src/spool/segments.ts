@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { SpoolScan } from './spool-scan.ts';
 
 /** A segment file found in a spool directory. */
 export interface SegmentFile {
@@ -27,9 +26,4 @@ export interface SpoolContents {
 /** `segment-000000000042.log`: sequence numbers sort by name and by age. */
 export function segmentPath(directory: string, seq: number): string {
   return join(directory, `segment-${String(seq).padStart(12, '0')}.log`);
-}
-
-/** Finds what is pending in `directory` at once (see {@link SpoolScan}). Throws only when the directory or a file cannot be read. */
-export function scanSpool(directory: string, warn: (message: string) => void): SpoolContents {
-  return new SpoolScan(directory, warn).finish();
 }
