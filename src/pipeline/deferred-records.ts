@@ -28,11 +28,9 @@ export class DeferredRecords {
   private readonly types: string[] = [];
   private count = 0;
   private draining = false;
-  private scheduled = false;
   private readonly write: RecordWriter;
   private readonly failed: WriteFailure;
   private readonly endOfTurn = (): void => {
-    this.scheduled = false;
     this.drain();
   };
 
@@ -62,8 +60,11 @@ export class DeferredRecords {
     this.count = at + 1;
     if (at + 1 >= DEFER_LIMIT) {
       this.drain();
-    } else if (!this.scheduled) {
-      this.scheduled = true;
+    } else if (at === 0) {
+      // Every time the list starts filling, not once per turn: within a burst this runs once per
+      // DEFER_LIMIT records, so V8 has feedback for it after a process's first burst and does
+      // not deoptimize `onEmit` at the start of every later one. A microtask that finds the
+      // list empty writes nothing.
       queueMicrotask(this.endOfTurn);
     }
   }
