@@ -30,9 +30,7 @@ export class DeferredRecords {
   private draining = false;
   private readonly write: RecordWriter;
   private readonly failed: WriteFailure;
-  private readonly endOfTurn = (): void => {
-    this.drain();
-  };
+  private readonly endOfTurn = (): void => this.drain();
 
   constructor(write: RecordWriter, failed: WriteFailure) {
     this.write = write;
@@ -63,8 +61,8 @@ export class DeferredRecords {
     } else if (at === 0) {
       // Every time the list starts filling, not once per turn: within a burst this runs once per
       // DEFER_LIMIT records, so V8 has feedback for it after a process's first burst and does
-      // not deoptimize `onEmit` at the start of every later one. A microtask that finds the
-      // list empty writes nothing.
+      // not deoptimize `onEmit` at the start of the second. A microtask that finds the list
+      // empty writes nothing.
       queueMicrotask(this.endOfTurn);
     }
   }
