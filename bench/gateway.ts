@@ -181,6 +181,7 @@ try {
     events: plan.events,
     warmup: plan.warmup,
     warmupRounds: plan.warmupRounds,
+    warmupBursts: plan.warmupBursts,
     yieldEvery: plan.yieldEvery,
     steadyThrottleMillis: THROTTLE_MILLIS,
   };

@@ -2,7 +2,8 @@
  * One pipeline, one shape, in its own process: the records are made first (not measured), a
  * warm-up of other records goes through the pipeline and is delivered, then the measured
  * records go through it and the measurement ends when the pipeline's `forceFlush()` has
- * resolved, i.e. when the sink has answered for every event.
+ * resolved, i.e. when the sink has answered for every event. The warm-up's first round is
+ * emitted in `warmupBursts` parts, each delivered before the next (see Plan.warmupBursts).
  *
  * - burst: every record emitted in one synchronous loop, as fast as possible, while the
  *   throttle (the default 1 s) holds them; then `forceFlush()`.
@@ -39,6 +40,9 @@ const all = readRecordsFile(params.records);
 if (all.length < recordsInFile(params)) throw new Error('records file too short');
 // The file holds the first warm-up round, the measured records, then the further rounds (see recordsInFile).
 const warmupRecords = all.slice(0, params.warmup);
+const burstSize = Math.ceil(warmupRecords.length / Math.max(1, params.warmupBursts));
+const warmupParts: LogRecord[][] = [];
+for (let at = 0; at < warmupRecords.length; at += burstSize) warmupParts.push(warmupRecords.slice(at, at + burstSize));
 const records = all.slice(params.warmup, params.warmup + params.events);
 const laterRounds: LogRecord[][] = [];
 for (let round = 1, at = params.warmup + params.events; round < params.warmupRounds; round++, at += params.warmup) {
@@ -54,7 +58,7 @@ let dropped = (): number => 0;
 if (params.spec.kind === 'raw') {
   const poster = rawPoster(`${params.sink}/ok/${params.key}`);
   const prepared = new Map<readonly LogRecord[], ReturnType<typeof signedBodies>>(
-    [warmupRecords, records, ...laterRounds].map((batch) => [batch, signedBodies(pkg, batch, RAW_BODY_EVENTS)]),
+    [...warmupParts, records, ...laterRounds].map((batch) => [batch, signedBodies(pkg, batch, RAW_BODY_EVENTS)]),
   );
   run = (batch, emitted) => {
     emitted?.();
@@ -87,13 +91,17 @@ if (params.spec.kind === 'raw') {
 }
 
 // The warm-up's first round is measured too: what the first records after start cost (the JIT
-// compiling the hot functions among them), reported beside the measured part. The next rounds
-// (other records: an application emits new objects) let V8 finish compiling, as it has in a
-// process that has run a while.
+// compiling the hot functions among them), reported beside the measured part. It is emitted in
+// bursts, each delivered before the next: the first delivery changes state that the code
+// compiled for the emit path relied on, and V8 compiles that code again once; after a single
+// burst this happened in the measured part, which is meant to show a process that has run a
+// while. The next rounds (other records: an application emits new objects) let V8 finish
+// compiling, as it has in a process that has run a while.
 // Each round's records are let go once it is done: the process then holds only the measured ones.
 const warmupEvents = warmupRecords.length;
 const warmupCpuStart = cpuMicros();
-if (warmupEvents > 0) await run(warmupRecords);
+for (const part of warmupParts) await run(part);
+warmupParts.length = 0;
 const warmupCpu = cpuMicros() - warmupCpuStart;
 warmupRecords.length = 0;
 const warmedUp = await sinkTotals(params.sink, params.key);

@@ -8,6 +8,12 @@ export interface Plan {
   readonly warmup: number;
   /** Times the warm-up records go through each pipeline before the measured part (only the first is measured, as "first … after start"). */
   readonly warmupRounds: number;
+  /**
+   * Bursts the first warm-up round is emitted in, each delivered before the next: the first
+   * delivery of a process changes state that the emit path's compiled code relied on (V8 then
+   * deoptimizes and compiles it again, once), so the measured part does not inherit that.
+   */
+  readonly warmupBursts: number;
   /** Runs of every pipeline in every shape, interleaved. */
   readonly repeats: number;
   /** Steady shape: emits between two turns of the event loop, and the throttle. */
@@ -28,6 +34,7 @@ export const FULL_PLAN: Plan = {
   events: 100_000,
   warmup: 100_000,
   warmupRounds: 1,
+  warmupBursts: 2,
   repeats: 3,
   latency: { warmup: 50_000, rounds: 200, perRound: 1_000, pool: 20_000 },
   held: 100_000,
@@ -40,6 +47,7 @@ export const QUICK_PLAN: Plan = {
   events: 20_000,
   warmup: 20_000,
   warmupRounds: 1,
+  warmupBursts: 2,
   repeats: 1,
   latency: { warmup: 10_000, rounds: 50, perRound: 1_000, pool: 5_000 },
   held: 20_000,

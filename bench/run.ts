@@ -99,6 +99,7 @@ const pipelineParams = (spec: PipelineSpec, shape: Shape, key: string): Pipeline
   events: plan.events,
   warmup: plan.warmup,
   warmupRounds: plan.warmupRounds,
+  warmupBursts: plan.warmupBursts,
   yieldEvery: plan.yieldEvery,
   steadyThrottleMillis: plan.steadyThrottleMillis,
 });

@@ -39,6 +39,8 @@ export interface PipelineParams extends CommonParams {
   readonly warmup: number;
   /** Times they are run through (the first one's CPU is reported as what a freshly started process pays). */
   readonly warmupRounds: number;
+  /** Bursts the first round is emitted in, each delivered before the next. */
+  readonly warmupBursts: number;
   /** Steady shape: emits between two `setImmediate` turns. */
   readonly yieldEvery: number;
   /** Steady shape: the webhook throttle and the batch processor's scheduled delay. */
