@@ -28,7 +28,13 @@ export class PendingIndex {
   private lows = new Int32Array(INITIAL_ENTRIES);
   private seqs = new Float64Array(INITIAL_ENTRIES);
   private offsets = new Float64Array(INITIAL_ENTRIES);
-  private sizes = new Float64Array(INITIAL_ENTRIES);
+  /**
+   * Record sizes, below 2^31 like every count of this class: integer columns and fields keep
+   * them small integers, so that no field of the index ever holds a double. (A field that
+   * first gets one at the first acknowledgement changes the class's layout, and V8 throws
+   * away all the code compiled for it.)
+   */
+  private sizes = new Int32Array(INITIAL_ENTRIES);
   /** 1 once acknowledged. */
   private done = new Uint8Array(INITIAL_ENTRIES);
   private first = 0;
@@ -149,7 +155,8 @@ export class PendingIndex {
     this.done[index] = 1;
     this.count--;
     this.bytes -= this.sizes[index] as number;
-    this.cursor = index + 1;
+    // `index` may come from a double (a ticket's position); the cursor stays an integer.
+    this.cursor = (index + 1) | 0;
     if (this.byId !== undefined) {
       const position = this.base + index;
       this.byId.delete(this.odd?.get(position) ?? idText(this.highs[index] as number, this.lows[index] as number));
