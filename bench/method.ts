@@ -31,7 +31,8 @@ relied on, so V8 throws that code away and compiles it again, once. With one bur
 in the measured part: \`--trace-opt\` counted 32–36 ms of compiling there for the webhook,
 132–149 ms with a spool and 39–59 ms for OTLP; with two, 11–15, 19–22 and 24–26 ms. The first
 round is measured too and shown as "first ${int(plan.warmup)} after start": what a freshly started
-process pays, that recompilation included. \`--warmup-rounds N\` runs more rounds.
+process pays, that recompilation included. \`--warmup-rounds N\` runs more rounds, \`--warmup-bursts N\`
+splits the first one into N bursts (1: the whole round at once).
 
 **Pipelines**, each a \`LoggerProvider\` with one processor:
 1. *baseline*: a processor that does nothing: what the SDK's own \`logger.emit\` costs.

@@ -115,8 +115,11 @@ export function pipelineSpecs(spoolModes: readonly SpoolMode[]): PipelineSpec[] 
   ];
 }
 
-/** Flags that change a plan's sizes: `--warmup N`, `--warmup-rounds N`, `--events N`, `--repeats N` (the plan is then named custom). */
-export function withOverrides(plan: Plan, flags: { warmup?: string; 'warmup-rounds'?: string; events?: string; repeats?: string }): Plan {
+/** Flags that change a plan's sizes: `--warmup N`, `--warmup-rounds N`, `--warmup-bursts N`, `--events N`, `--repeats N` (the plan is then named custom). */
+export function withOverrides(
+  plan: Plan,
+  flags: { warmup?: string; 'warmup-rounds'?: string; 'warmup-bursts'?: string; events?: string; repeats?: string },
+): Plan {
   const count = (name: string, text: string | undefined, fallback: number): number => {
     if (text === undefined) return fallback;
     const n = Number(text);
@@ -125,12 +128,14 @@ export function withOverrides(plan: Plan, flags: { warmup?: string; 'warmup-roun
     return n;
   };
   const rounds = flags['warmup-rounds'];
-  if (flags.warmup === undefined && rounds === undefined && flags.events === undefined && flags.repeats === undefined) return plan;
+  const bursts = flags['warmup-bursts'];
+  if ([flags.warmup, rounds, bursts, flags.events, flags.repeats].every((flag) => flag === undefined)) return plan;
   return {
     ...plan,
     name: 'custom',
     warmup: count('warmup', flags.warmup, plan.warmup),
     warmupRounds: Math.max(1, count('warmup-rounds', rounds, plan.warmupRounds)),
+    warmupBursts: Math.max(1, count('warmup-bursts', bursts, plan.warmupBursts)),
     events: Math.max(1, count('events', flags.events, plan.events)),
     repeats: Math.max(1, count('repeats', flags.repeats, plan.repeats)),
   };

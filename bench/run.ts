@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --out FILE] [-- --spool-modes JSON] [-- --profile ID] [-- --warmup N --warmup-rounds N --events N --repeats N]`:
+ * `npm run bench [-- --quick] [-- --out FILE] [-- --spool-modes JSON] [-- --profile ID] [-- --warmup N --warmup-rounds N --warmup-bursts N --events N --repeats N]`:
  * installs the package from `npm pack`, runs every scenario in its own process against a sink
  * process on 127.0.0.1, prints the tables, and (full runs, or whenever `--out` is given) writes
  * them into BENCHMARKS.md between its result markers. `--profile ID` only profiles the burst
@@ -53,6 +53,7 @@ const { values: flags } = parseArgs({
     profile: { type: 'string' },
     warmup: { type: 'string' },
     'warmup-rounds': { type: 'string' },
+    'warmup-bursts': { type: 'string' },
     events: { type: 'string' },
     repeats: { type: 'string' },
     only: { type: 'string' },
