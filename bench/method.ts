@@ -24,14 +24,20 @@ that change from record to record (5% of account names with non-ASCII letters). 
 gets the same records; before them, ${int(plan.warmup)} other records go through the same pipeline and are
 delivered${plan.warmupRounds > 1 ? `, ${plan.warmupRounds} times, new records each time` : ''}, so the measured part runs mostly on compiled code, as in a
 long-lived process: with fewer, V8 is still compiling the hot functions of every pipeline during
-the measured part (a few hundred ms of compiler-thread CPU, paid once per process). They are
+the measured part (a few hundred ms of compiler-thread CPU, paid once per process). ${
+    plan.warmupBursts > 1
+      ? `They are
 emitted in ${plan.warmupBursts} bursts, each delivered before the next: a process's first delivery
 changes state (object fields, their representation) that the code V8 compiled for the emit path
 relied on, so V8 throws that code away and compiles it again, once. With one burst that happened
 in the measured part: \`--trace-opt\` counted 32–36 ms of compiling there for the webhook,
-132–149 ms with a spool and 39–59 ms for OTLP; with two, 11–15, 19–22 and 24–26 ms. The first
-round is measured too and shown as "first ${int(plan.warmup)} after start": what a freshly started
-process pays, that recompilation included. \`--warmup-rounds N\` runs more rounds, \`--warmup-bursts N\`
+132–149 ms with a spool and 39–59 ms for OTLP (burst and steady, one run each); with two, 11–15,
+19–22 and 24–26 ms; the first round's figure below includes that recompilation.`
+      : `They are emitted in one burst, delivered after its last emit: V8 then still compiles again,
+during the measured part, the code that the first delivery invalidates (\`--warmup-bursts 2\`
+moves that into the warm-up).`
+  } The first round is measured too and shown as "first ${int(plan.warmup)} after start": what a freshly started
+process pays. \`--warmup-rounds N\` runs more rounds, \`--warmup-bursts N\`
 splits the first one into N bursts (1: the whole round at once).
 
 **Pipelines**, each a \`LoggerProvider\` with one processor:
