@@ -63,6 +63,16 @@ export async function sinkTotals(sink: string, key: string): Promise<SinkTotals>
   return (await response.json()) as SinkTotals;
 }
 
+/**
+ * The sink's totals for `key` once it has had more than `failedAbove` failed requests (30 s at
+ * most): one request held by the sink, instead of asking it again and again from the process
+ * whose event loop is being measured.
+ */
+export async function sinkTotalsAfterFailure(sink: string, key: string, failedAbove: number): Promise<SinkTotals> {
+  const response = await fetch(`${sink}/wait/${key}/${failedAbove}`);
+  return (await response.json()) as SinkTotals;
+}
+
 /** Prints the scenario's result as the last line of stdout, for the runner to read. */
 export function reportResult(result: object): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);

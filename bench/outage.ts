@@ -21,6 +21,7 @@ import {
   reportResult,
   scenarioParams,
   sinkTotals,
+  sinkTotalsAfterFailure,
   watchLoopDelay,
   yieldToLoop,
 } from './measure.ts';
@@ -30,8 +31,7 @@ import type { OutageParams, OutageResult, RestartResult } from './types.ts';
 
 /**
  * A processor started on the spool in `spoolDir`, for the same url (a changed one would set the
- * events aside), until the sink has its first request (30 s at most): the backlog's first batch,
- * seen within the 50 ms the sink is asked at.
+ * events aside), until the sink has its first request (30 s at most): the backlog's first batch.
  */
 async function restart(pkg: PackageUnderTest, spoolDir: string): Promise<RestartResult> {
   const before = (await sinkTotals(params.sink, params.key)).failedRequests;
@@ -46,11 +46,9 @@ async function restart(pkg: PackageUnderTest, spoolDir: string): Promise<Restart
     spoolMaxBytes: 1024 * 1024 * 1024,
   });
   const constructed = performance.now();
-  const deadline = constructed + 30_000;
-  while ((await sinkTotals(params.sink, params.key)).failedRequests === before && performance.now() < deadline) {
-    // Every 50 ms: asking the sink more often put this process's own `fetch` work into the delays measured.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  // One request the sink answers when the backlog's first request reaches it: asking it every few
+  // ms instead put this process's own `fetch` work into the delays measured.
+  await sinkTotalsAfterFailure(params.sink, params.key, before);
   const firstRequestMillis = performance.now() - constructed;
   const { maxMillis } = delay.stop();
   await processor.shutdown();

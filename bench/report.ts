@@ -256,7 +256,7 @@ export function profileTable(top: readonly SelfTime[]): string {
 /** The processor started on the spool the outage left (only the outage with a spool has one). */
 export function restartTable(results: readonly OutageResult[]): string {
   return table(
-    ['spool held', 'constructor ms', 'first request of the backlog after s (±0.05)', 'longest loop delay until then ms'],
+    ['spool held', 'constructor ms', 'first request of the backlog after s', 'longest loop delay until then ms'],
     results.flatMap((r) =>
       r.restart === undefined
         ? []

@@ -2,7 +2,9 @@
  * The benchmark sink, run as its own process: a minimal HTTP server on 127.0.0.1 that reads
  * every POSTed body and counts its requests, bytes and events under a key taken from the path.
  * `POST /ok/<key>` answers 200 `{}`; `POST /down/<key>` answers 503 (a receiver in an outage).
- * `GET /stats/<key>` answers that key's totals. It prints `{"port":N}` on stdout once listening
+ * `GET /stats/<key>` answers that key's totals; `GET /wait/<key>/<n>` answers them once the key
+ * has more than `n` failed requests (or after 30 s), so that a process waiting for a request
+ * need not poll. It prints `{"port":N}` on stdout once listening
  * and exits when its parent closes its stdin, so it never outlives a benchmark run.
  *
  * Events are counted by scanning the raw bytes for one marker per event (`"createdAt":"` in a
@@ -34,12 +36,52 @@ function totalsOf(key: string) {
   return entry;
 }
 
+/** Longest a `/wait/…` request is held before it is answered anyway. */
+const WAIT_MILLIS = 30_000;
+/** Held `/wait/…` requests: answered once their key has more failed requests than they name. */
+const waiters: { key: string; above: number; answer: () => void }[] = [];
+
+function answerTotals(response: import('node:http').ServerResponse, key: string): void {
+  const text = JSON.stringify(totalsOf(key) satisfies SinkTotals);
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function wakeWaiters(key: string): void {
+  const failed = totalsOf(key).failedRequests;
+  for (let i = waiters.length - 1; i >= 0; i--) {
+    const waiter = waiters[i] as (typeof waiters)[number];
+    if (waiter.key !== key || failed <= waiter.above) continue;
+    waiters.splice(i, 1);
+    waiter.answer();
+  }
+}
+
 const server = createServer((request, response) => {
-  const [, route = '', key = ''] = (request.url ?? '').split('/');
+  const [, route = '', key = '', count = ''] = (request.url ?? '').split('/');
   if (request.method === 'GET' && route === 'stats') {
-    const text = JSON.stringify(totalsOf(key) satisfies SinkTotals);
-    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    response.end(text);
+    answerTotals(response, key);
+    return;
+  }
+  if (request.method === 'GET' && route === 'wait') {
+    const above = Number(count);
+    if (totalsOf(key).failedRequests > above) {
+      answerTotals(response, key);
+      return;
+    }
+    const waiter = {
+      key,
+      above,
+      answer: () => {
+        clearTimeout(timer);
+        answerTotals(response, key);
+      },
+    };
+    const timer = setTimeout(() => {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      answerTotals(response, key);
+    }, WAIT_MILLIS);
+    waiters.push(waiter);
     return;
   }
   const chunks: Buffer[] = [];
@@ -51,6 +93,7 @@ const server = createServer((request, response) => {
       entry.failedRequests++;
       response.writeHead(503, { 'content-type': 'text/plain', 'content-length': 11 });
       response.end('unavailable');
+      wakeWaiters(key);
       return;
     }
     entry.requests++;
@@ -68,6 +111,7 @@ server.listen(0, '127.0.0.1', () => {
 });
 
 function stop(): void {
+  for (const waiter of waiters.splice(0)) waiter.answer();
   server.close();
   server.closeAllConnections();
 }
