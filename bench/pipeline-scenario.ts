@@ -94,9 +94,8 @@ if (params.spec.kind === 'raw') {
 // compiling the hot functions among them), reported beside the measured part. It is emitted in
 // bursts, each delivered before the next: the first delivery changes state that the code
 // compiled for the emit path relied on, and V8 compiles that code again once; after a single
-// burst this happened in the measured part, which is meant to show a process that has run a
-// while. The next rounds (other records: an application emits new objects) let V8 finish
-// compiling, as it has in a process that has run a while.
+// burst this happened in the measured part. The next rounds (other records: an application
+// emits new objects) let V8 finish compiling, as it has in a process that has run a while.
 // Each round's records are let go once it is done: the process then holds only the measured ones.
 const warmupEvents = warmupRecords.length;
 const warmupCpuStart = cpuMicros();

@@ -2,10 +2,10 @@ import type { SpoolContents } from './segments.ts';
 import { READ_CHUNK, type SpoolScan } from './spool-scan.ts';
 
 /**
- * Lines a step reads, and bytes of a file: each about half a millisecond of work once compiled
- * on a current machine. A task overruns its {@link TASK_MILLIS} by at most one step, so small
- * steps keep it short on a machine twice as slow too (with 2,048 lines and a MiB, tasks of 6 ms
- * were seen on one).
+ * Lines a step reads, and bytes of a file: about half a millisecond of work each, once compiled,
+ * on the benchmark's machine (up to 4–5 ms was seen on a slower, busier one). A task overruns
+ * its {@link TASK_MILLIS} by at most one step, so steps are kept small (with 2,048 lines and a
+ * MiB, tasks of 6 ms were seen on that machine).
  */
 const LINES_PER_STEP = 1024;
 const BYTES_PER_STEP = 256 * 1024;
