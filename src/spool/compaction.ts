@@ -1,6 +1,6 @@
 import { NOWHERE, type PendingIndex } from './pending-index.ts';
 import type { PendingRecords } from './pending-records.ts';
-import { checksumMatches } from './record.ts';
+import { checksumMatches, isAppend } from './record.ts';
 import { GROUP_LINE, groupDistance, groupHeader, groupMatches } from './record-groups.ts';
 import { SegmentRanges } from './segment-ranges.ts';
 import type { Segment, SegmentWriter } from './segment-writer.ts';
@@ -10,7 +10,6 @@ const REWRITE_CHUNK = 256 * 1024;
 /** Most bytes between two pending records (dead records, ack lines) read through rather than read apart. */
 const READ_THROUGH = 4096;
 const NEWLINE = 0x0a;
-const APPEND = 0x41;
 
 /** What a compaction could not rewrite: pending events whose record did not read back, and the first reason. */
 export interface Unreadable {
@@ -67,8 +66,9 @@ class GroupChecks {
 
 /** Whether `bytes[at, at + size)`, at `offset` of `segment`, is a whole append record that is intact. */
 function intact(bytes: Buffer, at: number, size: number, segment: Segment, offset: number, groups: GroupChecks): boolean {
-  if (bytes[at + size - 1] !== NEWLINE || bytes[at + 9] !== APPEND) return false;
+  if (bytes[at + size - 1] !== NEWLINE) return false;
   const line = bytes.subarray(at, at + size - 1);
+  if (!isAppend(line)) return false;
   const distance = groupDistance(line);
   return distance < 0 ? checksumMatches(line) : groups.holds(segment, offset, size, distance);
 }

@@ -116,7 +116,7 @@ export class FileSpool implements Spool {
     if (this.closed) return false;
     this.events.key.fromText(event.id);
     if (this.events.has()) return true;
-    return this.record(event, event.json, 0, event.json.length, event.type, event.acceptedAt, event.severity);
+    return this.record(event, event.json, 0, event.json.length, event.acceptedAt, event.severity);
   }
 
   appendWritten(json: Buffer, start: number, end: number, type: string, acceptedAt: number, severity: number): boolean {
@@ -127,7 +127,7 @@ export class FileSpool implements Spool {
       return this.append({ id, type, acceptedAt, severity, json: json.subarray(start, end), bytes: end - start });
     }
     if (this.events.has()) return true;
-    return this.record(undefined, json, start, end, type, acceptedAt, severity);
+    return this.record(undefined, json, start, end, acceptedAt, severity);
   }
 
   ack(ids: readonly string[]): void {
@@ -215,24 +215,13 @@ export class FileSpool implements Spool {
    * Encodes and takes the record of an event whose id is in the events' key: `event` checked,
    * or else the one the engine wrote into `json[start, end)`.
    */
-  private record(
-    event: WebhookEvent | undefined,
-    json: Buffer,
-    start: number,
-    end: number,
-    type: string,
-    acceptedAt: number,
-    severity: number,
-  ): boolean {
+  private record(event: WebhookEvent | undefined, json: Buffer, start: number, end: number, acceptedAt: number, severity: number): boolean {
     const { pending } = this;
     let at = pending.length;
     try {
       at = this.room(at);
       const segment = this.writer.active ?? this.writer.rotate();
-      const recordBytes =
-        event === undefined
-          ? pending.appendWritten(json, start, end, this.events.key.end, type, acceptedAt, severity)
-          : pending.appendEvent(event);
+      const recordBytes = event === undefined ? pending.appendWritten(json, start, end, acceptedAt, severity) : pending.appendEvent(event);
       if (!this.admit(segment, at, pending.lineStart, recordBytes)) return false;
     } catch (error) {
       // In `event` mode the failed write took the whole buffer; otherwise only this record goes.

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { WebhookEvent } from '../records/event.ts';
 import { type ChecksumBuffer, checksumBuffer } from './checksum-buffer.ts';
-import { plainHeader, writeInteger, writeNumber, writePadded, writeQuoted } from './record-fields.ts';
+import { plainHeader, writeInteger, writeNumber, writePadded } from './record-fields.ts';
 import { DASH, GROUP_BYTES, GROUP_LINE, sealGroup, writeGroupedPrefix, writeHex } from './record-groups.ts';
 
 const TAB = 0x09;
@@ -10,8 +10,8 @@ const QUOTE = 0x22;
 const COMMA = 0x2c;
 const OPEN = 0x5b;
 const CLOSE = 0x5d;
-/** `{"id":"`: the bytes before an event's id. */
-const ID_START = 7;
+/** `E`: an append record whose id and type are read from its event JSON (see record.ts). */
+const COMPACT_APPEND = 0x45;
 /** Most chars of a number as `String(n)` writes it (`-1.2345678901234567e+308`). */
 const NUMBER_CHARS = 24;
 /** Ids per ack line, so one line stays small whatever the batch. */
@@ -46,6 +46,10 @@ export class PendingRecords {
   constructor(grouped = false) {
     this.grouped = grouped;
   }
+  /** The acceptance time whose digits {@link appendWritten} wrote last, and those digits. */
+  private acceptedAt = Number.NaN;
+  private readonly acceptedDigits: Buffer = Buffer.alloc(NUMBER_CHARS);
+  private acceptedLength = 0;
   /** The ack line being encoded: where it starts, where its next id goes, how many it names. */
   private ackStart = 0;
   private ackAt = 0;
@@ -100,31 +104,28 @@ export class PendingRecords {
 
   /**
    * Encodes the record of an event the engine wrote (src/records/event.ts), whose JSON is
-   * `json[start, end)` with its id's digits ending at `idEnd`, and returns its length. Such JSON
-   * is valid UTF-8 without a raw newline, so it is copied verbatim without being checked, and
-   * the header is written byte by byte: the same bytes as {@link appendEvent} writes.
+   * `json[start, end)`, and returns its length: `E\t<acceptedAt>,<severity>\t<json>`, the
+   * compact form of an append record. Such JSON is valid UTF-8 without a raw newline and starts
+   * with the envelope the id and type are read back from (`{"id":"<digits>","createdAt":…,
+   * "type":…`), so it is copied verbatim without being checked, and only what the JSON does not
+   * hold is written before it.
    */
-  appendWritten(json: Buffer, start: number, end: number, idEnd: number, type: string, acceptedAt: number, severity: number): number {
+  appendWritten(json: Buffer, start: number, end: number, acceptedAt: number, severity: number): number {
     const record = this.beginLine();
-    const length = end - start;
-    this.reserve(record + PREFIX + 24 + (idEnd - start) + 3 * NUMBER_CHARS + 6 * type.length + length);
+    this.reserve(record + PREFIX + 4 + 2 * NUMBER_CHARS + (end - start));
     const buffer = this.buffer;
     let at = record + PREFIX;
-    buffer[at++] = 0x41;
+    buffer[at++] = COMPACT_APPEND;
     buffer[at++] = TAB;
-    buffer[at++] = OPEN;
-    buffer[at++] = QUOTE;
-    for (let i = start + ID_START; i < idEnd; i++) buffer[at++] = json[i] as number;
-    buffer[at++] = QUOTE;
-    buffer[at++] = COMMA;
-    at = writeNumber(buffer, at, acceptedAt);
+    // Every event of one end-of-turn pass has the same acceptance time: its digits are kept.
+    if (acceptedAt !== this.acceptedAt) {
+      this.acceptedAt = acceptedAt;
+      this.acceptedLength = writeNumber(this.acceptedDigits, 0, acceptedAt);
+    }
+    const digits = this.acceptedDigits;
+    for (let i = 0; i < this.acceptedLength; i++) buffer[at++] = digits[i] as number;
     buffer[at++] = COMMA;
     at = writeNumber(buffer, at, severity);
-    buffer[at++] = COMMA;
-    at = writeQuoted(buffer, at, type);
-    buffer[at++] = COMMA;
-    at = writeNumber(buffer, at, length);
-    buffer[at++] = CLOSE;
     buffer[at++] = TAB;
     at += json.copy(buffer, at, start, end);
     return this.seal(record, at);

@@ -12,6 +12,16 @@ export type SpoolRecord =
 
 const TAB = 0x09;
 const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const APPEND = 0x41;
+const COMPACT_APPEND = 0x45;
+/** The envelope of an event JSON, around its id, `createdAt` and type. */
+const ID_OPEN = Buffer.from('{"id":"', 'latin1');
+const CREATED_AT = Buffer.from('","createdAt":"', 'latin1');
+const TYPE = Buffer.from('","type":"', 'latin1');
+const DATA = Buffer.from(',"data":', 'latin1');
+/** A compact append line's header: acceptance time and severity, as JSON numbers. */
+const HEADER = /^(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:e[+-]?\d+)?),(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:e[+-]?\d+)?)$/;
 const CRC_HEX = /^[0-9a-f]{8}$/;
 const SEQ = /^\d{1,15}$/;
 
@@ -27,11 +37,75 @@ export function kindOf(bytes: Buffer): string {
   return bytes.length > 10 && bytes[10] === TAB ? String.fromCharCode(bytes[9] as number) : '';
 }
 
+/** Whether the line is an append record: `A` (header in JSON) or `E` (compact, see {@link decodeCompact}). */
+export function isAppend(bytes: Buffer): boolean {
+  const kind = bytes[9];
+  return (kind === APPEND || kind === COMPACT_APPEND) && bytes[10] === TAB;
+}
+
+/** Whether `bytes[at…]` starts with `prefix`. */
+function startsWith(bytes: Buffer, at: number, prefix: Buffer): boolean {
+  if (at < 0 || at + prefix.length > bytes.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
+  return true;
+}
+
+/** Where the plain digits of the id of the event JSON at `at` (after `{"id":"`) end, at their closing quote; -1 when it has none. */
+function plainIdEnd(bytes: Buffer, at: number): number {
+  if (!startsWith(bytes, at, ID_OPEN)) return -1;
+  const start = at + ID_OPEN.length;
+  let end = start;
+  while (end < bytes.length && (bytes[end] as number) >= 0x30 && (bytes[end] as number) <= 0x39) end++;
+  return end > start && bytes[end] === QUOTE ? end : -1;
+}
+
 /**
- * The id of an append line whose checksum was checked, read straight from `A\t["<digits>"`,
- * or by decoding the line when the id is not plain digits.
+ * The layout of a compact append line, `E\t<acceptedAt>,<severity>\t<event JSON>` whose JSON
+ * starts with the envelope the engine writes, `{"id":"<digits>","createdAt":"<text>","type":<JSON
+ * string>,"data":` (src/records/event.ts); undefined when the line is not so. Checked byte by
+ * byte, nothing decoded.
+ */
+function compactLayout(bytes: Buffer): { json: number; idEnd: number; type: number; typeEnd: number } | undefined {
+  const tab = bytes.indexOf(TAB, 11);
+  if (tab < 0 || !HEADER.test(bytes.toString('latin1', 11, tab))) return undefined;
+  const json = tab + 1;
+  const idEnd = plainIdEnd(bytes, json);
+  if (idEnd < 0 || !startsWith(bytes, idEnd, CREATED_AT)) return undefined;
+  const createdEnd = bytes.indexOf(QUOTE, idEnd + CREATED_AT.length);
+  if (createdEnd < 0 || !startsWith(bytes, createdEnd, TYPE)) return undefined;
+  const type = createdEnd + TYPE.length - 1;
+  let typeEnd = type + 1;
+  for (; typeEnd < bytes.length && bytes[typeEnd] !== QUOTE; typeEnd++) if (bytes[typeEnd] === BACKSLASH) typeEnd++;
+  return typeEnd < bytes.length && startsWith(bytes, typeEnd + 1, DATA) ? { json, idEnd, type, typeEnd: typeEnd + 1 } : undefined;
+}
+
+/**
+ * A compact append line (see {@link compactLayout}): the id and type are the ones of the event
+ * JSON's envelope, the JSON is taken as bytes.
+ */
+function decodeCompact(bytes: Buffer): SpoolRecord | undefined {
+  const layout = compactLayout(bytes);
+  if (layout === undefined) return undefined;
+  const [acceptedAt, severity] = bytes
+    .toString('latin1', 11, layout.json - 1)
+    .split(',')
+    .map(Number) as [number, number];
+  const type: unknown = JSON.parse(bytes.toString('utf8', layout.type, layout.typeEnd));
+  if (typeof type !== 'string') return undefined;
+  const json = Buffer.from(bytes.subarray(layout.json));
+  const id = bytes.toString('latin1', layout.json + ID_OPEN.length, layout.idEnd);
+  return { kind: 'append', event: { id, type, acceptedAt, severity, json, bytes: json.length } };
+}
+
+/**
+ * The id of an append line whose checksum was checked, read straight from `A\t["<digits>"`
+ * or from the event JSON of an `E` line, or by decoding the line when the id is not plain digits.
  */
 export function appendId(bytes: Buffer): string | undefined {
+  if (bytes[9] === COMPACT_APPEND) {
+    const layout = compactLayout(bytes);
+    return layout === undefined ? undefined : bytes.toString('latin1', layout.json + ID_OPEN.length, layout.idEnd);
+  }
   const start = 13;
   if (bytes[11] === 0x5b && bytes[12] === QUOTE) {
     let end = start;
@@ -68,7 +142,8 @@ export function decodeRecord(bytes: Buffer): SpoolRecord | undefined {
 export function decodeBody(bytes: Buffer): SpoolRecord | undefined {
   if (bytes.length < 11 || bytes[8] !== TAB || bytes[10] !== TAB) return undefined;
   try {
-    if (bytes[9] === 0x41) {
+    if (bytes[9] === COMPACT_APPEND) return decodeCompact(bytes);
+    if (bytes[9] === APPEND) {
       // `A\t<header>\t<event JSON>`: the JSON is taken as bytes, never decoded (older records carry it in the header).
       const tab = bytes.indexOf(TAB, 11);
       const header: unknown = JSON.parse(bytes.toString('utf8', 11, tab < 0 ? bytes.length : tab));

@@ -1,7 +1,7 @@
 import type { WebhookEvent } from '../records/event.ts';
 import type { PendingEvents } from './pending-events.ts';
 import type { PendingRecords } from './pending-records.ts';
-import { checksumMatches, decodeBody } from './record.ts';
+import { checksumMatches, decodeBody, isAppend } from './record.ts';
 import { GROUP_LINE, groupDistance, groupHeader, groupMatches } from './record-groups.ts';
 import { type ReadLine, SegmentReader } from './segment-reader.ts';
 import type { Segment } from './segment-writer.ts';
@@ -156,7 +156,7 @@ export class RecoveryFeed {
         this.readGroup(next);
         continue;
       }
-      if (next.line[9] !== 0x41) continue; // only append records matter here; acks were read at open
+      if (!isAppend(next.line)) continue; // only append records matter here; acks were read at open
       const record = this.intact(next) ? decodeBody(next.line) : undefined;
       if (record?.kind !== 'append' || this.acked.has(record.event.id)) continue;
       const recordBytes = next.line.length + 1;

@@ -221,7 +221,7 @@ export class SpoolScan {
       const line = content.subarray(start, bounds[reading.line + 1] as number);
       const kind = lineIntact(line, start, groups) ? kindOf(line) : '';
       if (kind === 'G') continue;
-      if (kind === 'A') {
+      if (kind === 'A' || kind === 'E') {
         const id = appendId(line);
         if (id === undefined) {
           reading.damaged++;

@@ -22,7 +22,8 @@ function event(i: number): WebhookEvent {
 function idsOnDisk(dir: string): Set<string> {
   const ids = new Set<string>();
   for (const name of readdirSync(dir).filter((n) => n.startsWith('segment-'))) {
-    for (const match of readFileSync(join(dir, name), 'latin1').matchAll(/\tA\t\["(\d+)"/g)) ids.add(match[1] as string);
+    for (const match of readFileSync(join(dir, name), 'latin1').matchAll(/\t(?:A\t\["|E\t[^\t\n]*\t\{"id":")(\d+)"/g))
+      ids.add(match[1] as string);
   }
   return ids;
 }

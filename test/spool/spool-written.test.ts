@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { crc32 } from 'node:zlib';
 import type { WebhookEvent } from '../../src/records/event.ts';
 import type { EventBytes, Spool } from '../../src/spool/spool.ts';
 import { allRecovered, event, ids, open, segmentFiles, tempDir } from '../helpers/spool.ts';
@@ -31,17 +33,24 @@ function contents(dir: string): string[] {
   return segmentFiles(dir).map((path) => readFileSync(path, 'latin1'));
 }
 
+/** Event `i` of a type that JSON escapes, in its envelope as the engine writes it. */
+function ofType(i: number, type: string): WebhookEvent {
+  const base = event(i);
+  const json = base.json.toString().replace('"type":"auth.success"', `"type":${JSON.stringify(type)}`);
+  return { ...base, type, json: Buffer.from(json), bytes: Buffer.byteLength(json) };
+}
+
 const varied: WebhookEvent[] = [
   event(1),
   event(2, '"text":"tab\\tand \\"quotes\\" and ünïcödé 📬"'),
-  { ...event(3), type: 'custom\ttype "quoted" ü', severity: 0, acceptedAt: 1 },
+  { ...ofType(3, 'custom\ttype "quoted" ü'), severity: 0, acceptedAt: 1 },
   { ...event(4), severity: 24, acceptedAt: 9_007_199_254_740_991 },
   { ...event(5), acceptedAt: 1_795_000_000_000.5, severity: -1 },
   { ...event(6), acceptedAt: 2_147_483_648 },
 ];
 
 describe('spool, events held as bytes', () => {
-  it('writes the same records for an event appended from the bytes the engine holds as for the event itself', (t) => {
+  it('recovers an event appended from the bytes the engine holds exactly as one appended as an event', (t) => {
     const [byEvent, byBytes] = [tempDir(t), tempDir(t)];
     const first = open(t, byEvent);
     for (const e of varied) assert.equal(first.spool.append(e), true);
@@ -50,8 +59,52 @@ describe('spool, events held as bytes', () => {
     appendWritten(second.spool, varied);
     second.spool.close();
 
-    assert.deepEqual(contents(byBytes), contents(byEvent));
+    assert.deepEqual(allRecovered(open(t, byEvent).spool), varied);
     assert.deepEqual(allRecovered(open(t, byBytes).spool), varied);
+  });
+
+  it('writes such an event as a compact record: acceptance time and severity, then the event JSON verbatim', (t) => {
+    const dir = tempDir(t);
+    const { spool } = open(t, dir);
+    appendWritten(spool, varied);
+    spool.close();
+    const records = contents(dir)
+      .join('')
+      .split('\n')
+      .filter((line) => !/^[0-9a-f]{8}\tG\t/.test(line) && line !== '');
+    assert.deepEqual(
+      records.map((line) => line.slice(line.indexOf('\t') + 1)),
+      varied.map((e) => Buffer.from(`E\t${e.acceptedAt},${e.severity}\t${e.json.toString()}`).toString('latin1')),
+    );
+  });
+
+  it('reads compact records and records with a JSON header side by side in one segment, in order', (t) => {
+    const dir = tempDir(t);
+    const { spool } = open(t, dir);
+    const [a, b, c, d] = [event(1), ofType(2, 'x.y'), event(3), event(4)];
+    assert.equal(spool.append(a), true);
+    appendWritten(spool, [b, c]);
+    assert.equal(spool.append(d), true);
+    spool.ack(ids([c]));
+    spool.close();
+
+    assert.deepEqual(allRecovered(open(t, dir).spool), [a, b, d]);
+  });
+
+  it('counts a compact record whose JSON lacks the envelope as damaged, and recovers the others', (t) => {
+    const dir = tempDir(t);
+    const good = event(1);
+    const body = (json: string): string => `E\t1795000000000,9\t${json}`;
+    const line = (text: string): string => `${crc32(Buffer.from(text)).toString(16).padStart(8, '0')}\t${text}`;
+    const bad = ['{"id":"17950000000001","n":1}', '{"id":"x","createdAt":"2026-11-18T11:06:40Z","type":"a","data":{}}'];
+    writeFileSync(
+      join(dir, 'segment-000000000001.log'),
+      `${[...bad.map((json) => line(body(json))), line(body(good.json.toString()))].join('\n')}\n`,
+    );
+    const { spool, warnings } = open(t, dir);
+    assert.deepEqual(allRecovered(spool), [{ ...good, acceptedAt: 1_795_000_000_000 }]);
+    assert.equal(spool.stats().tornRecords, 2);
+    assert.equal(warnings.length, 1);
   });
 
   it('acknowledges by the ids in the bytes the engine holds as by the ids themselves', (t) => {
