@@ -184,6 +184,11 @@ export class FileSpool implements Spool {
     this.schedule.written();
   }
 
+  /** Resolves once the files of segments that are done are deleted (they go in the thread pool, see SegmentWriter.reclaim). */
+  whenDeleted(): Promise<void> {
+    return this.writer.whenDeleted();
+  }
+
   stats(): SpoolStats {
     const { unread, tornRecords } = this.backlog;
     return { bytes: this.bytes(), maxBytes: this.maxBytes, events: this.events.count + unread, unread, tornRecords };
@@ -197,6 +202,7 @@ export class FileSpool implements Spool {
     this.writer.sync();
     this.writer.settle();
     this.writer.closeActive();
+    this.writer.unlinkNow();
     this.backlog.close();
     this.lock.release();
   }

@@ -1,4 +1,4 @@
-import { close, closeSync, fsync, fsyncSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { close, closeSync, fsync, fsyncSync, ftruncateSync, openSync, unlink, unlinkSync, writeSync } from 'node:fs';
 import { type SegmentFile, segmentPath } from './segments.ts';
 
 /** A segment file of the spool, as far as the bookkeeping of pending events goes. */
@@ -31,7 +31,18 @@ export class SegmentWriter {
   /** fsync of a file, at once (the default `fsyncSync`) and in the thread pool (`fsync`); tests replace them to watch them, or to make a disk slow. */
   fsyncFile: (fd: number) => void = fsyncSync;
   fsyncLater: (fd: number, done: (error: Error | null) => void) => void = fsync;
+  /** Deletes a file in the thread pool (`unlink`, the default); tests replace it to watch it, or to make it fail. */
+  unlinkLater: (path: string, done: (error: NodeJS.ErrnoException | null) => void) => void = unlink;
   private fd: number | undefined;
+  /**
+   * Files of segments that are done, still to be deleted, oldest first: one at a time in the
+   * thread pool (the first of them while {@link unlinking}), so that a segment is never gone
+   * while an older one is still there (it may hold acknowledgements of the older one's events).
+   */
+  private readonly doomed: string[] = [];
+  private unlinking = false;
+  /** Told when {@link doomed} is empty, or its deletion stopped at a file that would not go. */
+  private readonly deletedListeners: (() => void)[] = [];
   /** Closed segments whose fsync runs in the thread pool: their file, which is closed once it is done. */
   private readonly syncing = new Set<number>();
   private nextSeq: number;
@@ -214,21 +225,66 @@ export class SegmentWriter {
     }
   }
 
-  /** Deletes the oldest segments while `done` says so; never the last one. */
+  /**
+   * Deletes the oldest segments while `done` says so; never the last one. Their files go in the
+   * thread pool, one after the other, oldest first (deleting one took about a millisecond on a
+   * file system mounted with `discard`, and a compaction frees many at once); a process that
+   * stops before they are gone finds them at its next start, read through and done, and deletes
+   * them then.
+   */
   reclaim(done: (segment: Segment) => boolean): void {
     while (this.segments.length > 1 && done(this.segments[0] as Segment)) {
-      const segment = this.segments[0] as Segment;
+      const segment = this.segments.shift() as Segment;
+      this.diskBytes -= segment.size;
+      this.doomed.push(segment.path);
+      this.debug(`spool ${this.directory}: deleting ${segment.path}, every event in it is done`);
+    }
+    this.unlinkNext();
+  }
+
+  /** Deletes at once the files {@link reclaim} left to the thread pool (at close), oldest first. */
+  unlinkNow(): void {
+    // The one being deleted in the thread pool first: once that is done, it fails with ENOENT.
+    for (const path of this.doomed.splice(0)) {
       try {
-        unlinkSync(segment.path);
+        unlinkSync(path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-          this.debug(`spool ${this.directory}: deleting ${segment.path} failed: ${message(error)}`);
-          return;
+          this.debug(`spool ${this.directory}: deleting ${path} failed: ${message(error)}`);
+          // The newer ones stay too: they may hold acknowledgements of this one's events.
+          break;
         }
       }
-      this.segments.shift();
-      this.diskBytes -= segment.size;
-      this.debug(`spool ${this.directory}: deleted ${segment.path}, every event in it is done`);
     }
+    this.tellDeleted();
+  }
+
+  /** Resolves once the files of the segments {@link reclaim} took are deleted (or one would not go, and is left for the next reclaim). */
+  whenDeleted(): Promise<void> {
+    if (this.doomed.length === 0 || !this.unlinking) return Promise.resolve();
+    return new Promise((resolve) => this.deletedListeners.push(resolve));
+  }
+
+  /** Deletes the oldest file of {@link doomed} in the thread pool, unless one is being deleted; the next one when it is done. */
+  private unlinkNext(): void {
+    const path = this.doomed[0];
+    if (path === undefined) this.tellDeleted();
+    if (this.unlinking || path === undefined) return;
+    this.unlinking = true;
+    this.unlinkLater(path, (error) => {
+      this.unlinking = false;
+      if (error !== null && error.code !== 'ENOENT') {
+        // Left first in line, so that no newer file goes before it: tried again at the next reclaim.
+        this.debug(`spool ${this.directory}: deleting ${path} failed: ${message(error)}`);
+        this.tellDeleted();
+        return;
+      }
+      if (this.doomed[0] === path) this.doomed.shift();
+      this.unlinkNext();
+    });
+  }
+
+  private tellDeleted(): void {
+    for (const listener of this.deletedListeners.splice(0)) listener();
   }
 }

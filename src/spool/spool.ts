@@ -102,6 +102,11 @@ export interface Spool {
   finishScan(): void;
   /** Calls `listener` once the scan has ended (at once when it has): {@link unread} then counts what was found. */
   whenScanned(listener: () => void): void;
+  /**
+   * Resolves once the files of the segments that are done are deleted: they go in libuv's
+   * thread pool, oldest first, one at a time (and at once at {@link close}).
+   */
+  whenDeleted(): Promise<void>;
   /** Events left by an earlier process that `selects` refused, so far: dropped (never returned), and counted here as they are read. */
   readonly unselected: number;
   /**

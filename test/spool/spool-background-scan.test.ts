@@ -80,6 +80,7 @@ describe('spool scan in the background', () => {
     spool.ack(ids(allRecovered(spool)));
     spool.commit();
     assert.equal(spool.stats().events, 0);
+    await spool.whenDeleted();
     assert.equal(segmentFiles(dir).length, 1, 'only the active segment is left');
   });
 

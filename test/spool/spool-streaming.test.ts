@@ -48,7 +48,7 @@ describe('spool recovery, read back in chunks', () => {
     assert.deepEqual(spool.takeRecovered(10, 1024), []);
   });
 
-  it('gives the whole backlog back in order, a chunk at a time, holding no more than the chunks not yet acknowledged', (t) => {
+  it('gives the whole backlog back in order, a chunk at a time, holding no more than the chunks not yet acknowledged', async (t) => {
     const dir = tempDir(t);
     backlog(dir, 20_000);
     const { spool } = open(t, dir, { segmentBytes: 256 * 1024, recoveredEvents: 500 });
@@ -69,6 +69,7 @@ describe('spool recovery, read back in chunks', () => {
     );
     assert.ok(most <= 500, `${most} events held in memory at most`);
     assert.equal(spool.unread, 0);
+    await spool.whenDeleted();
     assert.ok(segments(dir) <= 2, `${segments(dir)} of ${before} segment files left once all is acknowledged`);
   });
 
