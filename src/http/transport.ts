@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { ResolvedWebhookOptions } from '../config/options.ts';
 import { redactUrl } from '../config/redact.ts';
 import { classifyResponse, type DeliveryResult } from './classify-response.ts';
@@ -28,9 +29,15 @@ const MAX_MESSAGE_LENGTH = 200;
 const CERTIFICATE_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|HOSTNAME_MISMATCH/;
 
 interface InFlight {
-  readonly controller: AbortController;
+  /** Aborts the request. */
+  readonly stop: () => void;
   readonly done: Promise<DeliveryResult>;
 }
+
+/** Why a request was aborted: its deadline passed, the transport was destroyed, or the response body was longer than is read. */
+const TIMED_OUT = new Error('request timed out');
+const DESTROYED = new Error('transport destroyed');
+const BODY_TOO_LARGE = new Error('response body too large');
 
 function retryable(message: string, capped = false): DeliveryResult {
   return {
@@ -119,16 +126,47 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
   let closing: Promise<void> | undefined;
   let destroying: Promise<void> | undefined;
 
-  async function attempt(
-    body: Uint8Array,
-    signatureHeaders: Readonly<Record<string, string>> | undefined,
-    controller: AbortController,
-  ): Promise<DeliveryResult> {
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMillis);
+  /** The result of an attempt that got no response: timed out, transport destroyed, or `error`. */
+  function noResponse(error: unknown, timedOut: boolean): DeliveryResult {
+    if (timedOut) return retryable(`timed out after ${timeoutMillis} ms`);
+    if (state === 'destroyed') return retryable('transport closed');
+    const message = describeError(error, secretUrls);
+    // A proxy refusing the credentials is a configuration problem, retried like other 4xx.
+    if (message.startsWith('proxy answered')) return retryable(message, message.startsWith('proxy answered 407'));
+    return retryable(hideCredentials(`${message}${through}`, secretUrls).slice(0, MAX_MESSAGE_LENGTH));
+  }
+
+  /**
+   * One POST, through undici's `dispatch` with a handler of our own: the response's status and
+   * `Retry-After` are kept, its body read and thrown away up to {@link DUMP_LIMIT_BYTES} (the
+   * connection is dropped beyond that), and once the headers are in, the status is the answer
+   * even when the body does not arrive in time. `stop()` aborts it (destroy). Never rejects.
+   */
+  function attempt(body: Uint8Array, signatureHeaders: Readonly<Record<string, string>> | undefined): InFlight {
+    let resolveDone: (result: DeliveryResult) => void = () => {};
+    const done = new Promise<DeliveryResult>((resolve) => {
+      resolveDone = resolve;
+    });
+    let controller: Dispatcher.DispatchController | undefined;
+    let statusCode = 0;
+    let retryAfter: string | undefined;
+    let received = 0;
+    let settled = false;
+    let abortedFor: Error | undefined;
+    const finish = (result: DeliveryResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolveDone(result);
+    };
+    const answered = (): void => finish(classifyResponse(statusCode, retryAfter, Date.now()));
+    const failed = (error: unknown): void => finish(noResponse(error, abortedFor === TIMED_OUT));
+    const abort = (reason: Error): void => {
+      abortedFor ??= reason;
+      // Before the connection is there, undici has not started the request: it is aborted once it does.
+      controller?.abort(reason);
+    };
+    const timer = setTimeout(() => abort(TIMED_OUT), timeoutMillis);
     timer.unref();
     const requestHeaders: Record<string, string> = {
       ...headers,
@@ -136,41 +174,49 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
       'content-length': String(body.byteLength),
     };
     try {
-      const response = await agent.request({
-        origin,
-        path,
-        method: 'POST',
-        headers: requestHeaders,
-        body,
-        signal: controller.signal,
-      });
-      const retryAfter = firstHeader(response.headers['retry-after']);
-      try {
-        await response.body.dump({ limit: DUMP_LIMIT_BYTES, signal: controller.signal });
-      } catch {
-        // The status is the receiver's answer even when its body does not arrive in time.
-      }
-      return classifyResponse(response.statusCode, retryAfter, Date.now());
+      agent.dispatch(
+        { origin, path, method: 'POST', headers: requestHeaders, body },
+        {
+          onRequestStart(started) {
+            controller = started;
+            if (abortedFor !== undefined) started.abort(abortedFor);
+          },
+          onResponseStart(_controller, code, responseHeaders) {
+            // 1xx: informational, the answer is still to come.
+            if (code < 200) return;
+            statusCode = code;
+            retryAfter = firstHeader(responseHeaders['retry-after']);
+          },
+          onResponseData(current, chunk) {
+            received += chunk.length;
+            if (received <= DUMP_LIMIT_BYTES) return;
+            answered();
+            current.abort(BODY_TOO_LARGE);
+          },
+          onResponseEnd() {
+            answered();
+          },
+          onResponseError(_controller, error) {
+            if (statusCode > 0) answered();
+            else failed(error);
+          },
+        },
+      );
     } catch (error) {
-      if (timedOut) return retryable(`timed out after ${timeoutMillis} ms`);
-      if (state === 'destroyed') return retryable('transport closed');
-      const message = describeError(error, secretUrls);
-      // A proxy refusing the credentials is a configuration problem, retried like other 4xx.
-      if (message.startsWith('proxy answered')) return retryable(message, message.startsWith('proxy answered 407'));
-      return retryable(hideCredentials(`${message}${through}`, secretUrls).slice(0, MAX_MESSAGE_LENGTH));
-    } finally {
-      clearTimeout(timer);
+      failed(error);
     }
+    return { stop: () => abort(DESTROYED), done };
   }
 
   return {
     send(body, signatureHeaders) {
       if (state !== 'open') return Promise.resolve(retryable('transport closed'));
-      const controller = new AbortController();
-      const done = attempt(body, signatureHeaders, controller);
-      const entry: InFlight = { controller, done };
+      const entry = attempt(body, signatureHeaders);
       inFlight.add(entry);
-      return done.finally(() => inFlight.delete(entry));
+      return entry.done.then((result) => {
+        inFlight.delete(entry);
+        return result;
+      });
     },
 
     close() {
@@ -190,7 +236,7 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
     destroy() {
       state = 'destroyed';
       destroying ??= (async () => {
-        for (const entry of inFlight) entry.controller.abort();
+        for (const entry of inFlight) entry.stop();
         try {
           await agent.destroy();
         } catch {

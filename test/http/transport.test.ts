@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { describe, it, type TestContext } from 'node:test';
 import type { ResolvedWebhookOptions } from '../../src/config/options.ts';
@@ -29,6 +31,26 @@ async function closedPort(): Promise<number> {
   const receiver = await startReceiver();
   await receiver.close();
   return receiver.port;
+}
+
+/** A bare node:http server on 127.0.0.1, port 0, reading each request's body before `handle` answers. */
+async function rawServer(
+  t: TestContext,
+  handle: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<{ url: string; requests: () => number }> {
+  let count = 0;
+  const server = createServer((request, response) => {
+    count++;
+    request.resume();
+    request.on('end', () => handle(request, response));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hook`, requests: () => count };
 }
 
 describe('transport', () => {
@@ -174,6 +196,32 @@ describe('transport', () => {
       message: 'timed out after 200 ms',
     });
     assert.ok(elapsed >= 190 && elapsed < 2_000, `took ${elapsed} ms`);
+  });
+
+  it('an answer with a body larger than is read counts by its status, and the next request still goes out', async (t) => {
+    const server = await rawServer(t, (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end(Buffer.alloc(1024 * 1024, 0x61));
+    });
+    const transport = createTransport(resolvedOptions(server.url));
+    t.after(() => transport.destroy());
+    assert.equal((await transport.send(BODY, undefined)).status, 'success');
+    assert.equal((await transport.send(BODY, undefined)).status, 'success');
+    assert.equal(server.requests(), 2);
+  });
+
+  it('an answer whose body stalls past the timeout counts by its status', async (t) => {
+    const server = await rawServer(t, (_request, response) => {
+      response.writeHead(503, { 'retry-after': '7' });
+      response.write('partial');
+      // The rest never comes.
+    });
+    const transport = createTransport(resolvedOptions(server.url, { timeoutMillis: 300 }));
+    t.after(() => transport.destroy());
+    const result = await transport.send(BODY, undefined);
+    assert.equal(result.status, 'retryable');
+    assert.equal(result.statusCode, 503);
+    assert.equal(result.retryAfterMillis, 7_000);
   });
 
   it('a connection reset without an answer is retryable', async (t) => {
