@@ -18,23 +18,31 @@ export function hasText(value: unknown): boolean {
   return type !== 'undefined' && type !== 'function' && type !== 'symbol';
 }
 
-/** The largest unsigned 64-bit integer; decimal strings of equal length compare as numbers. */
-const U64_MAX_DIGITS = '18446744073709551615';
+/** The digits of the largest unsigned 64-bit integer, 2^64 - 1, as char codes. */
+const U64_MAX_DIGITS = Uint8Array.from('18446744073709551615', (digit) => digit.charCodeAt(0));
 
 /**
  * Writes `value` unquoted when it is `0` or a decimal integer without leading zeros, at most
- * 2^64 - 1 (checked as it is copied); returns false, having written nothing, otherwise.
+ * 2^64 - 1 (checked as it is copied: at 20 digits, digit by digit against the largest, until one
+ * differs); returns false, having written nothing, otherwise.
  */
 function writeU64Digits(sink: ByteSink, value: string): boolean {
   const length = value.length;
-  if (length === 0 || length > U64_MAX_DIGITS.length || (length > 1 && value.charCodeAt(0) === 0x30)) return false;
-  if (length === U64_MAX_DIGITS.length && value > U64_MAX_DIGITS) return false;
+  const longest = U64_MAX_DIGITS.length;
+  if (length === 0 || length > longest || (length > 1 && value.charCodeAt(0) === 0x30)) return false;
   if (sink.pos + length > sink.end) sink.grow(length);
   const buf = sink.buf;
   const start = sink.pos;
+  // Whether the digits so far are those of 2^64 - 1: the next one then must not be larger.
+  let atLimit = length === longest;
   for (let i = 0; i < length; i++) {
     const c = value.charCodeAt(i);
     if (c < 0x30 || c > 0x39) return false;
+    if (atLimit) {
+      const limit = U64_MAX_DIGITS[i] as number;
+      if (c > limit) return false;
+      atLimit = c === limit;
+    }
     buf[start + i] = c;
   }
   sink.pos = start + length;

@@ -119,6 +119,15 @@ describe('event data from attributes', () => {
     );
   });
 
+  it('compares a 20-digit id with 2^64 - 1 digit by digit: below it is an integer, above it a string', () => {
+    assert.equal(
+      dataText({ attributes: { spanId: '18446744073709551599', queueId: '10000000000000000000', changeId: '18446744073709551700' } }),
+      '{"spanId":18446744073709551599,"queueId":10000000000000000000,"changeId":"18446744073709551700"}',
+    );
+    assert.equal(dataText({ attributes: { spanId: '19000000000000000000' } }), '{"spanId":"19000000000000000000"}');
+    assert.equal(dataText({ attributes: { spanId: '1844674407370955161x' } }), '{"spanId":"1844674407370955161x"}');
+  });
+
   it('writes bigints exactly', () => {
     assert.equal(dataText({ attributes: { result: { queueId: 12345678901234567890n } } }), '{"result":{"queueId":12345678901234567890}}');
   });
