@@ -5,7 +5,6 @@ import type { WebhookEvent } from '../records/event.ts';
  * pending-records.ts), as `JSON.stringify` writes them.
  */
 
-const QUOTE = 0x22;
 const DIGITS = /^\d+$/;
 /** Type names written into the header as they are (no JSON escaping needed). */
 const PLAIN_TYPE = /^[a-z0-9.-]*$/;
@@ -53,21 +52,4 @@ export function writePadded(buffer: Buffer, at: number, value: number, digits: n
     n = next;
   }
   return at + digits;
-}
-
-/**
- * Writes `JSON.stringify(text)` as UTF-8 at `at` (room for 6 bytes a char checked by the
- * caller); returns where it ended. Printable ASCII without `"` or `\` (every type name of the
- * catalog) is copied char by char.
- */
-export function writeQuoted(buffer: Buffer, at: number, text: string): number {
-  let end = at;
-  buffer[end++] = QUOTE;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) return at + buffer.write(JSON.stringify(text), at, 'utf8');
-    buffer[end++] = c;
-  }
-  buffer[end++] = QUOTE;
-  return end;
 }

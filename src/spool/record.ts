@@ -50,13 +50,16 @@ function startsWith(bytes: Buffer, at: number, prefix: Buffer): boolean {
   return true;
 }
 
-/** Where the plain digits of the id of the event JSON at `at` (after `{"id":"`) end, at their closing quote; -1 when it has none. */
-function plainIdEnd(bytes: Buffer, at: number): number {
-  if (!startsWith(bytes, at, ID_OPEN)) return -1;
-  const start = at + ID_OPEN.length;
+/** Where a quoted id of plain digits starting at `start` ends, at its closing quote; -1 when there is none there. */
+function quotedDigitsEnd(bytes: Buffer, start: number): number {
   let end = start;
   while (end < bytes.length && (bytes[end] as number) >= 0x30 && (bytes[end] as number) <= 0x39) end++;
   return end > start && bytes[end] === QUOTE ? end : -1;
+}
+
+/** Where the plain digits of the id of the event JSON at `at` (after `{"id":"`) end, at their closing quote; -1 when it has none. */
+function plainIdEnd(bytes: Buffer, at: number): number {
+  return startsWith(bytes, at, ID_OPEN) ? quotedDigitsEnd(bytes, at + ID_OPEN.length) : -1;
 }
 
 /**
@@ -106,12 +109,9 @@ export function appendId(bytes: Buffer): string | undefined {
     const layout = compactLayout(bytes);
     return layout === undefined ? undefined : bytes.toString('latin1', layout.json + ID_OPEN.length, layout.idEnd);
   }
-  const start = 13;
-  if (bytes[11] === 0x5b && bytes[12] === QUOTE) {
-    let end = start;
-    while (end < bytes.length && (bytes[end] as number) >= 0x30 && (bytes[end] as number) <= 0x39) end++;
-    if (end > start && bytes[end] === QUOTE) return bytes.toString('latin1', start, end);
-  }
+  // `A\t["<digits>"`: the id starts at byte 13.
+  const end = bytes[11] === 0x5b && bytes[12] === QUOTE ? quotedDigitsEnd(bytes, 13) : -1;
+  if (end > 0) return bytes.toString('latin1', 13, end);
   const record = decodeBody(bytes);
   return record?.kind === 'append' ? record.event.id : undefined;
 }
