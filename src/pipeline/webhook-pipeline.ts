@@ -115,7 +115,14 @@ export class WebhookPipeline {
   accept(record: ReadableLogRecord): void {
     if (!this.#options.enable) return;
     const type = this.#mapper.select(record);
-    if (type === undefined) return;
+    if (type !== undefined) this.#take(record, type);
+  }
+
+  /**
+   * {@link accept} of a record selected as `type`. Apart, so that what `onEmit` runs for a
+   * record the webhook does not send stays small enough for V8 to inline into the caller.
+   */
+  #take(record: ReadableLogRecord, type: string): void {
     const deferred = this.#deferred;
     // Written at once: a record emitted from inside the writing of others, or from inside a
     // message of this package to `diag` (whose recursion guard needs it written there).

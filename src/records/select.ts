@@ -29,7 +29,7 @@ export function recordSeverity(record: ReadableLogRecord, type: string): number 
 
 /**
  * The type of a record this webhook sends, or undefined. For records it does not send this
- * costs a property read or two and one Map lookup, and allocates nothing.
+ * costs a property read or two and one lookup of the type's decision, and allocates nothing.
  */
 export function selectRecord(record: ReadableLogRecord, options: ResolvedWebhookOptions, matcher: EventMatcher): string | undefined {
   const type = recordEventType(record, options);

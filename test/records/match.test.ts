@@ -204,6 +204,20 @@ describe('decision cache', () => {
     }
   });
 
+  it('names that are also names of object properties are decided by the patterns alone', () => {
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '0', '4294967295', 'length', ''];
+    const all = compileEventMatcher(['*']);
+    const none = compileEventMatcher(['auth.*']);
+    for (let round = 0; round < 2; round++) {
+      for (const name of names) {
+        assert.equal(all.matches(name), true, `* selects ${JSON.stringify(name)}`);
+        assert.equal(none.matches(name), false, `auth.* declines ${JSON.stringify(name)}`);
+      }
+    }
+    assert.equal(compileEventMatcher(['__proto__']).matches('__proto__'), true);
+    assert.equal(compileEventMatcher(['!__proto__']).matches('__proto__'), false);
+  });
+
   it('decisions stay correct after more distinct names than the cache holds', () => {
     const count = 10_000;
     assert.ok(count > maxCachedDecisions);
