@@ -135,6 +135,23 @@ describe('what cannot be delivered is reported, and the process still ends', { c
     assert.deepEqual([...exitProblems(second), ...deliveryProblems(r.requests(path))], [], describeRun(second));
   });
 
+  it('with a spool, enough events to fill several segment files: all delivered, and only the file in use is left', async () => {
+    const spoolDir = mkdtempSync(join(tmpdir(), 'lifetime-spool-'));
+    spoolDirs.push(spoolDir);
+    const r = receiver('ok');
+    const path = '/segments-spool/ok';
+    const count = 100_000;
+    const ended = await run('esm-await-shutdown.mjs', `${r.url}${path}`, { SPOOL_DIR: spoolDir, EVENT_COUNT: String(count) }).done;
+    await until(() => deliveryProblems(r.requests(path), count).length === 0, SETTLE_MILLIS);
+    assert.deepEqual([...exitProblems(ended), ...deliveryProblems(r.requests(path), count)], [], describeRun(ended));
+    // The spool of the webhook: one directory below spoolDir, its segment files ending in .log.
+    const segments = readdirSync(spoolDir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.log'));
+    assert.equal(segments.length, 1, `segment files left: ${segments.join(', ')}`);
+    // Files are numbered in order from 1: the one left is at least the fourth, so three or more were filled and deleted.
+    const number = Number(/segment-(\d+)\.log$/.exec(segments[0] as string)?.[1]);
+    assert.ok(number >= 4, `the segment left is ${segments[0]}: fewer segment files filled than expected`);
+  });
+
   it('process.exit(0) while exporter exports wait to retry: the exit report counts their events', async () => {
     const ended = await run('esm-exporter-exit.mjs', `${await downUrl()}/exporter-exit`).done;
     assert.deepEqual(exitProblems(ended), [], describeRun(ended));

@@ -142,16 +142,20 @@ export function exitProblems(run: ChildRun, expected = 0): string[] {
   return [];
 }
 
-/** What is wrong with what the receiver accepted on `path`: every n of 0..EVENTS-1 exactly once. */
-export function deliveryProblems(requests: readonly RequestLine[]): string[] {
+/** What is wrong with what the receiver accepted on `path`: every n of 0..count-1 exactly once. */
+export function deliveryProblems(requests: readonly RequestLine[], count: number = EVENTS): string[] {
   const accepted = requests.filter((r) => r.status >= 200 && r.status < 300);
   const ns = accepted.flatMap((r) => r.ns);
   const ids = accepted.flatMap((r) => r.ids);
   const problems: string[] = [];
-  const missing = [...Array(EVENTS).keys()].filter((n) => !ns.includes(n));
-  if (missing.length > 0) problems.push(`receiver never accepted n = ${missing.join(', ')} (${missing.length} of ${EVENTS} lost)`);
-  const twice = [...new Set(ns.filter((n, i) => ns.indexOf(n) !== i))];
-  if (twice.length > 0) problems.push(`receiver accepted n = ${twice.join(', ')} more than once`);
+  const seen = new Set<number | null>();
+  const twice = new Set<number | null>();
+  for (const n of ns) (seen.has(n) ? twice : seen).add(n);
+  const missing = [...Array(count).keys()].filter((n) => !seen.has(n));
+  const list = (items: readonly (number | null)[]): string =>
+    items.length > 20 ? `${items.slice(0, 20).join(', ')}, …` : items.join(', ');
+  if (missing.length > 0) problems.push(`receiver never accepted n = ${list(missing)} (${missing.length} of ${count} lost)`);
+  if (twice.size > 0) problems.push(`receiver accepted n = ${list([...twice])} more than once`);
   if (new Set(ids).size !== ids.length) problems.push('receiver accepted an event id more than once');
   if (accepted.some((r) => r.types.some((t) => t !== 'auth.success')))
     problems.push('an event arrived with a type other than auth.success');
