@@ -143,10 +143,7 @@ export function createTransport(options: ResolvedWebhookOptions): WebhookTranspo
    * even when the body does not arrive in time. `stop()` aborts it (destroy). Never rejects.
    */
   function attempt(body: Uint8Array, signatureHeaders: Readonly<Record<string, string>> | undefined): InFlight {
-    let resolveDone: (result: DeliveryResult) => void = () => {};
-    const done = new Promise<DeliveryResult>((resolve) => {
-      resolveDone = resolve;
-    });
+    const { promise: done, resolve: resolveDone } = Promise.withResolvers<DeliveryResult>();
     let controller: Dispatcher.DispatchController | undefined;
     let statusCode = 0;
     let retryAfter: string | undefined;
