@@ -51,6 +51,18 @@ describe('event envelope', () => {
     assert.deepEqual(written, expected);
   });
 
+  it('writes types named like object properties as any other, each with its own data', () => {
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '0', 'auth.success'];
+    for (let round = 0; round < 2; round++) {
+      for (const [i, type] of names.entries()) {
+        const event = toWebhookEvent(record({ attributes: { accountName: `u${i}`, round } }), type, 9, integerIdKeys);
+        const parsed = JSON.parse(event.json.toString());
+        assert.equal(parsed.type, type);
+        assert.deepEqual(parsed.data, { accountName: `u${i}`, round });
+      }
+    }
+  });
+
   it('gives every event a distinct id of decimal digits below 2^64', () => {
     const ids = new Set<string>();
     for (let i = 0; i < 10_000; i++) {
