@@ -147,14 +147,21 @@ for (const info of eventTypes) {
 }
 Object.freeze(eventTypes);
 
-const byName: ReadonlyMap<string, EventTypeInfo> = new Map(eventTypes.map((info) => [info.name, info]));
+/**
+ * Entries by name, in a prototype-less object rather than a Map: looked up for every record
+ * without a severity number, and V8 finds a name that is not the same string object as the
+ * key (names parsed from input) faster by property.
+ */
+const byName: Readonly<Record<string, EventTypeInfo>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, EventTypeInfo>, Object.fromEntries(eventTypes.map((info) => [info.name, info]))),
+);
 
 /** Every known event type name. */
-export const eventTypeNames: ReadonlySet<string> = new Set(byName.keys());
+export const eventTypeNames: ReadonlySet<string> = new Set(eventTypes.map((info) => info.name));
 
 /** The catalog entry for an event type name, if it is a known one. */
 export function findEventType(name: string): EventTypeInfo | undefined {
-  return byName.get(name);
+  return typeof name === 'string' ? byName[name] : undefined;
 }
 
 /** Data keys whose values Stalwart writes as 64-bit JSON integers (possibly above 2^53). */

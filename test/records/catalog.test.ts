@@ -145,6 +145,7 @@ describe('catalog contents', () => {
     assert.equal(findEventType('auth.success')?.name, 'auth.success');
     assert.equal(findEventType('Auth.Success'), undefined);
     assert.equal(findEventType('store.ingest'), undefined);
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) assert.equal(findEventType(name), undefined, name);
     assert.ok(eventTypeNames.has('telemetry.webhook-error'));
     assert.ok(!eventTypeNames.has('store.ingest'));
   });
