@@ -141,20 +141,19 @@ ${rows.map((row) => `  | ${quote(row.name)}`).join('\n')};
 export const eventTypes: readonly EventTypeInfo[] = [
 ${entries.join('\n')}
 ];
-for (const info of eventTypes) {
-  Object.freeze(info.keys);
-  Object.freeze(info);
-}
-Object.freeze(eventTypes);
-
 /**
  * Entries by name, in a prototype-less object rather than a Map: looked up for every record
  * without a severity number, and V8 finds a name that is not the same string object as the
  * key (names parsed from input) faster by property.
  */
-const byName: Readonly<Record<string, EventTypeInfo>> = Object.freeze(
-  Object.assign(Object.create(null) as Record<string, EventTypeInfo>, Object.fromEntries(eventTypes.map((info) => [info.name, info]))),
-);
+const byName: Record<string, EventTypeInfo> = Object.create(null);
+for (const info of eventTypes) {
+  Object.freeze(info.keys);
+  Object.freeze(info);
+  byName[info.name] = info;
+}
+Object.freeze(eventTypes);
+Object.freeze(byName);
 
 /** Every known event type name. */
 export const eventTypeNames: ReadonlySet<string> = new Set(eventTypes.map((info) => info.name));

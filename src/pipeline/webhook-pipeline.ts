@@ -120,7 +120,7 @@ export class WebhookPipeline {
 
   /**
    * {@link accept} of a record selected as `type`. Apart, so that what `onEmit` runs for a
-   * record the webhook does not send stays small enough for V8 to inline into the caller.
+   * record the webhook does not send stays small (the smaller, the likelier V8 inlines it).
    */
   #take(record: ReadableLogRecord, type: string): void {
     const deferred = this.#deferred;

@@ -1423,20 +1423,19 @@ export const eventTypes: readonly EventTypeInfo[] = [
   { name: 'report.incoming.arf', description: 'Incoming ARF report (pre-0.9 webhook API)', level: undefined, keys: [], versions: 'v0.8 legacy' },
   { name: 'report.outgoing', description: 'Outgoing DMARC or TLS report (pre-0.9 webhook API)', level: undefined, keys: [], versions: 'v0.8 legacy' },
 ];
-for (const info of eventTypes) {
-  Object.freeze(info.keys);
-  Object.freeze(info);
-}
-Object.freeze(eventTypes);
-
 /**
  * Entries by name, in a prototype-less object rather than a Map: looked up for every record
  * without a severity number, and V8 finds a name that is not the same string object as the
  * key (names parsed from input) faster by property.
  */
-const byName: Readonly<Record<string, EventTypeInfo>> = Object.freeze(
-  Object.assign(Object.create(null) as Record<string, EventTypeInfo>, Object.fromEntries(eventTypes.map((info) => [info.name, info]))),
-);
+const byName: Record<string, EventTypeInfo> = Object.create(null);
+for (const info of eventTypes) {
+  Object.freeze(info.keys);
+  Object.freeze(info);
+  byName[info.name] = info;
+}
+Object.freeze(eventTypes);
+Object.freeze(byName);
 
 /** Every known event type name. */
 export const eventTypeNames: ReadonlySet<string> = new Set(eventTypes.map((info) => info.name));

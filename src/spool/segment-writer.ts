@@ -268,8 +268,11 @@ export class SegmentWriter {
   /** Deletes the oldest file of {@link doomed} in the thread pool, unless one is being deleted; the next one when it is done. */
   private unlinkNext(): void {
     const path = this.doomed[0];
-    if (path === undefined) this.tellDeleted();
-    if (this.unlinking || path === undefined) return;
+    if (path === undefined) {
+      this.tellDeleted();
+      return;
+    }
+    if (this.unlinking) return;
     this.unlinking = true;
     this.unlinkLater(path, (error) => {
       this.unlinking = false;
